@@ -1,0 +1,110 @@
+// Which council is served at which URL, and where residents go when it fails.
+// Read from councils.yaml: a default URL template for every waste-collecting council, plus per-council entries.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { CouncilRecord } from '../subgraphs/directory/council-registry.js';
+
+export interface CouncilEndpoint {
+  code: string;
+  name: string;
+  url: string;
+  /** The council's own bin-day page, else its homepage: shown when its service fails. */
+  fallbackUrl: string;
+  timeoutMs: number;
+}
+
+const GSS_CODE = z.string().regex(/^[ESWN]\d{8}$/, 'must be a GSS code such as E06000038');
+
+const RegistryFile = z
+  .object({
+    defaults: z
+      .object({
+        /** `{code}` becomes the GSS code and `{councilHost}` the local council host's URL. */
+        url: z.string().min(1).optional(),
+        timeoutMs: z.number().int().min(50).max(60_000).default(2000),
+      })
+      .strict()
+      .default({ timeoutMs: 2000 }),
+    councils: z
+      .array(
+        z
+          .object({
+            code: GSS_CODE,
+            url: z.string().url(),
+            timeoutMs: z.number().int().min(50).max(60_000).optional(),
+            fallbackUrl: z.string().url().optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+export type CouncilRegistryConfig = z.infer<typeof RegistryFile>;
+
+export class CouncilRegistryError extends Error {}
+
+/** Parses and validates a registry file; errors name the file and the entry. */
+export function readCouncilRegistryConfig(path: string): CouncilRegistryConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CouncilRegistryError(`${path}: ${(error as Error).message}`);
+  }
+  return validateCouncilRegistryConfig(raw ?? {}, path);
+}
+
+export function validateCouncilRegistryConfig(raw: unknown, source: string): CouncilRegistryConfig {
+  const result = RegistryFile.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const where = issue.path.length ? issue.path.join('.') : '(top level)';
+      const entry = issue.path[0] === 'councils' && typeof issue.path[1] === 'number' ? describeEntry(raw, issue.path[1]) : '';
+      return `${source}: ${where}${entry}: ${issue.message}`;
+    });
+    throw new CouncilRegistryError(problems.join('\n'));
+  }
+  return result.data;
+}
+
+function describeEntry(raw: unknown, index: number): string {
+  const entry = (raw as { councils?: Array<{ code?: unknown }> }).councils?.[index];
+  return entry && typeof entry.code === 'string' ? ` (council ${entry.code})` : '';
+}
+
+/** Every waste-collecting council gets an endpoint: its own entry, else the default template. */
+export function resolveCouncilEndpoints(
+  config: CouncilRegistryConfig,
+  councils: readonly CouncilRecord[],
+  substitutions: Record<string, string>,
+  source = 'council registry',
+): Map<string, CouncilEndpoint> {
+  const byCode = new Map(councils.map((c) => [c.code, c]));
+  const endpoints = new Map<string, CouncilEndpoint>();
+  const fill = (template: string, code: string) =>
+    template.replace(/\{(\w+)\}/g, (whole, name: string) => (name === 'code' ? code : substitutions[name] ?? whole));
+  for (const entry of config.councils) {
+    const council = byCode.get(entry.code);
+    if (!council) throw new CouncilRegistryError(`${source}: councils entry ${entry.code} is not a council in data/councils.json`);
+    if (!council.collectsWaste) throw new CouncilRegistryError(`${source}: ${entry.code} (${council.name}) does not collect household waste`);
+  }
+  const explicit = new Map(config.councils.map((entry) => [entry.code, entry]));
+  for (const council of councils) {
+    if (!council.collectsWaste) continue;
+    const entry = explicit.get(council.code);
+    const template = entry?.url ?? config.defaults.url;
+    if (!template) continue;
+    const url = fill(template, council.code);
+    if (/\{\w+\}/.test(url)) throw new CouncilRegistryError(`${source}: ${council.code}: URL ${url} has an unknown {placeholder}`);
+    endpoints.set(council.code, {
+      code: council.code,
+      name: council.name,
+      url,
+      fallbackUrl: entry?.fallbackUrl ?? council.binDayUrl ?? council.website,
+      timeoutMs: entry?.timeoutMs ?? config.defaults.timeoutMs,
+    });
+  }
+  return endpoints;
+}

@@ -1,0 +1,117 @@
+// Pure functions of the council router: split an `_entities` batch by council, and put the
+// councils' answers back together in the order the gateway asked, with error paths re-numbered.
+//
+// The contract the gateway relies on (executeQueryPlan.ts): `_entities` comes back with exactly as many
+// items as representations, in the same order, and error paths ["_entities", i, ...] use the gateway's i.
+
+export type Representation = Record<string, unknown> & { __typename: string };
+
+export interface GraphQLErrorShape {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  extensions?: Record<string, unknown>;
+  locations?: unknown;
+}
+
+/** One council's share of a batch. Identical representations are sent once. */
+export interface CouncilBatch {
+  councilCode: string;
+  /** The distinct representations sent to the council. */
+  representations: Representation[];
+  /** For each distinct representation, every index it has in the gateway's batch. */
+  originalIndexes: number[][];
+}
+
+/** Council-owned entities carry the council's GSS code in their key: `code` on Council, `councilCode` elsewhere. */
+export function councilCodeOf(representation: Representation): string | undefined {
+  const value = representation.__typename === 'Council' ? representation.code : representation.councilCode;
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+export interface Partition {
+  batches: CouncilBatch[];
+  /** Indexes whose representation names no council at all. */
+  unroutable: number[];
+}
+
+export function partitionByCouncil(representations: readonly Representation[]): Partition {
+  const batches = new Map<string, CouncilBatch & { seen: Map<string, number> }>();
+  const unroutable: number[] = [];
+  representations.forEach((representation, index) => {
+    const code = councilCodeOf(representation);
+    if (!code) {
+      unroutable.push(index);
+      return;
+    }
+    let batch = batches.get(code);
+    if (!batch) {
+      batch = { councilCode: code, representations: [], originalIndexes: [], seen: new Map() };
+      batches.set(code, batch);
+    }
+    const identity = stableKey(representation);
+    const existing = batch.seen.get(identity);
+    if (existing !== undefined) {
+      batch.originalIndexes[existing].push(index);
+    } else {
+      batch.seen.set(identity, batch.representations.length);
+      batch.representations.push(representation);
+      batch.originalIndexes.push([index]);
+    }
+  });
+  return {
+    batches: [...batches.values()].map(({ seen: _seen, ...batch }) => batch),
+    unroutable,
+  };
+}
+
+function stableKey(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(stableKey).join(',')}]`;
+  const entries = Object.keys(value as object)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${stableKey((value as Record<string, unknown>)[key])}`);
+  return `{${entries.join(',')}}`;
+}
+
+/** What one council answered for its batch, already checked: `entities` has one slot per distinct representation. */
+export type CouncilBatchResult =
+  | { ok: true; batch: CouncilBatch; entities: unknown[]; errors: GraphQLErrorShape[] }
+  | { ok: false; batch: CouncilBatch; error: (originalIndex: number) => GraphQLErrorShape };
+
+export interface MergedEntities {
+  entities: unknown[];
+  errors: GraphQLErrorShape[];
+}
+
+/** Re-assembles the gateway's `_entities` array and re-numbers each error to the gateway's index. */
+export function mergeCouncilResults(total: number, results: readonly CouncilBatchResult[]): MergedEntities {
+  const entities: unknown[] = new Array(total).fill(null);
+  const errors: GraphQLErrorShape[] = [];
+  for (const result of results) {
+    const { batch } = result;
+    if (!result.ok) {
+      for (const indexes of batch.originalIndexes) for (const index of indexes) errors.push(result.error(index));
+      continue;
+    }
+    batch.originalIndexes.forEach((indexes, local) => {
+      for (const index of indexes) entities[index] = cloneIfShared(result.entities[local], indexes.length);
+    });
+    for (const error of result.errors) {
+      const local = error.path?.[0] === '_entities' && typeof error.path[1] === 'number' ? error.path[1] : undefined;
+      const withCouncil = { ...error, extensions: { ...error.extensions, councilCode: batch.councilCode } };
+      if (local === undefined || !batch.originalIndexes[local]) {
+        errors.push(withCouncil);
+        continue;
+      }
+      for (const index of batch.originalIndexes[local]) {
+        errors.push({ ...withCouncil, path: ['_entities', index, ...error.path!.slice(2)] });
+      }
+    }
+  }
+  return { entities, errors };
+}
+
+/** The gateway merges into entity objects in place, so a shared answer must not be one object twice. */
+function cloneIfShared(entity: unknown, uses: number): unknown {
+  return uses > 1 && entity !== null && typeof entity === 'object' ? structuredClone(entity) : entity;
+}

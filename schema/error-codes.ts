@@ -1,0 +1,17 @@
+// Stable `extensions.code` values of the Binfo graph. Clients rely on these strings: never rename one.
+
+export const ErrorCode = {
+  /** The request was understood but a value in it is wrong (a malformed postcode or date). */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A council's service failed, timed out or answered wrongly; `fallbackUrl` says where residents can look instead. */
+  COUNCIL_UNAVAILABLE: 'COUNCIL_UNAVAILABLE',
+  /** The council collects waste but no endpoint is registered for it yet. */
+  COUNCIL_NOT_CONNECTED: 'COUNCIL_NOT_CONNECTED',
+  /** A disruption write without a valid token for that council. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  /** The operation asks for too much (depth, aliases, councils fanned out to). */
+  OPERATION_TOO_LARGE: 'OPERATION_TOO_LARGE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

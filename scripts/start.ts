@@ -1,0 +1,98 @@
+// npm start                  -> the whole national graph (gateway on PORT, default 4000)
+// npm start -- directory     -> only the directory subgraph (DIRECTORY_PORT, default 4001)
+// npm start -- councils      -> only the council host with sample data (COUNCIL_HOST_PORT, default 4002)
+// npm start -- gateway       -> only the gateway, routing to DIRECTORY_URL and COUNCIL_HOST_URL
+import '../gateway/disable-telemetry.js';
+import { readCouncilRegistryConfig, resolveCouncilEndpoints } from '../gateway/council-registry.js';
+import { startGateway } from '../gateway/server.js';
+import { composeSupergraph } from '../gateway/supergraph.js';
+import { loadShippedBankHolidays } from '../subgraphs/calendar/load-bank-holidays.js';
+import { startCouncilHost } from '../subgraphs/council/host.js';
+import { SampleCouncilSource } from '../subgraphs/council/sample/sample-source.js';
+import { loadCouncilRegistry } from '../subgraphs/directory/council-registry.js';
+import { PostcodeIndex } from '../subgraphs/directory/postcode-index.js';
+import { startDirectory } from '../subgraphs/directory/server.js';
+import { DEFAULT_COUNCIL_REGISTRY, startLocalStack } from '../stack/local-stack.js';
+
+const EXAMPLE_QUERY = `{
+  postcode(code: "RG1 1AA") {
+    postcode
+    councils {
+      code name
+      properties(postcode: "RG1 1AA") {
+        uprn address { singleLine }
+        nextCollections { date status originalDate changeReason service { name type } }
+      }
+    }
+  }
+}`;
+
+const started = performance.now();
+const host = process.env.HOST ?? '127.0.0.1';
+const envPort = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const mode = process.argv[2] ?? 'all';
+const closers: Array<() => Promise<void>> = [];
+const ms = () => `${Math.round(performance.now() - started)} ms`;
+
+async function main(): Promise<void> {
+  switch (mode) {
+    case 'all': {
+      const stack = await startLocalStack({ port: envPort('PORT', 4000), host });
+      closers.push(stack.close);
+      console.log(`Binfo national graph ready in ${ms()}: ${stack.gateway.graphqlUrl}`);
+      console.log(`  ${stack.endpoints.size} councils (embedded SAMPLE schedules, labelled as such), ${stack.data.postcodes.size.toLocaleString('en-GB')} postcodes`);
+      console.log(`  directory ${stack.directory.graphqlUrl}, council host ${stack.councilHost.url}/councils/<GSS code>/graphql`);
+      console.log(`\nTry:\n  curl -s ${stack.gateway.graphqlUrl} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'`);
+      break;
+    }
+    case 'directory': {
+      const directory = await startDirectory({ port: envPort('DIRECTORY_PORT', 4001) });
+      closers.push(directory.close);
+      console.log(`Directory subgraph ready in ${ms()}: ${directory.graphqlUrl}`);
+      break;
+    }
+    case 'councils': {
+      const councils = loadCouncilRegistry();
+      const postcodes = PostcodeIndex.load();
+      const bankHolidays = loadShippedBankHolidays();
+      const sources = councils.filter({ collectsWaste: true }).map((c) => new SampleCouncilSource(c, postcodes, bankHolidays));
+      const councilHost = await startCouncilHost({ sources, port: envPort('COUNCIL_HOST_PORT', 4002) });
+      closers.push(councilHost.close);
+      console.log(`Council host ready in ${ms()}: ${sources.length} sample councils at ${councilHost.url}/councils/<GSS code>/graphql`);
+      break;
+    }
+    case 'gateway': {
+      const composed = composeSupergraph();
+      if (composed.errors) throw new Error(composed.errors.join('\n'));
+      const councils = loadCouncilRegistry();
+      const councilHost = process.env.COUNCIL_HOST_URL ?? 'http://127.0.0.1:4002';
+      const endpoints = resolveCouncilEndpoints(readCouncilRegistryConfig(DEFAULT_COUNCIL_REGISTRY), councils.all(), { councilHost });
+      const gateway = await startGateway({
+        supergraphSdl: composed.supergraphSdl,
+        subgraphUrls: { directory: process.env.DIRECTORY_URL ?? 'http://127.0.0.1:4001/graphql' },
+        councilEndpoints: endpoints,
+        councilDirectory: new Map(councils.all().map((c) => [c.code, { name: c.name, fallbackUrl: c.binDayUrl ?? c.website, collectsWaste: c.collectsWaste }])),
+        port: envPort('PORT', 4000),
+        host,
+      });
+      closers.push(gateway.close);
+      console.log(`Gateway ready in ${ms()}: ${gateway.graphqlUrl}`);
+      break;
+    }
+    default:
+      console.error(`Unknown part "${mode}". Use one of: all, directory, councils, gateway.`);
+      process.exit(2);
+  }
+}
+
+async function shutdown(): Promise<void> {
+  await Promise.allSettled(closers.map((close) => close()));
+  process.exit(0);
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
+main().catch((error) => {
+  console.error(`Binfo failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

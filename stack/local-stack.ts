@@ -1,0 +1,81 @@
+// The whole national graph on loopback: directory, council host (embedded sample data) and gateway.
+// `npm start` and the end-to-end tests both use this, so what is tested is what runs.
+import '../gateway/disable-telemetry.js';
+import { resolve } from 'node:path';
+import type { BankHolidayCalendar } from '../domain/bank-holidays/calendar.js';
+import { readCouncilRegistryConfig, resolveCouncilEndpoints, type CouncilEndpoint } from '../gateway/council-registry.js';
+import { startGateway, type CouncilDirectoryEntry, type GatewayOptions, type RunningGateway } from '../gateway/server.js';
+import { composeSupergraph, PROJECT_ROOT } from '../gateway/supergraph.js';
+import type { RunningServer } from '../lib/http/listen.js';
+import { loadShippedBankHolidays } from '../subgraphs/calendar/load-bank-holidays.js';
+import type { CouncilDataSource } from '../subgraphs/council/data-source.js';
+import { startCouncilHost, type CouncilHost } from '../subgraphs/council/host.js';
+import { SampleCouncilSource } from '../subgraphs/council/sample/sample-source.js';
+import { loadDirectoryData, startDirectory } from '../subgraphs/directory/server.js';
+import type { DirectoryData } from '../subgraphs/directory/subgraph.js';
+
+export const DEFAULT_COUNCIL_REGISTRY = resolve(PROJECT_ROOT, 'councils.yaml');
+
+export interface LocalStackOptions {
+  port?: number;
+  host?: string;
+  councilRegistryPath?: string;
+  /** Replace the sample source of some councils (tests, adapters). */
+  sources?: (defaults: CouncilDataSource[]) => CouncilDataSource[];
+  /** Point some councils elsewhere after the registry is read (tests of failing councils). */
+  endpoints?: (endpoints: Map<string, CouncilEndpoint>) => Map<string, CouncilEndpoint>;
+  gateway?: Partial<GatewayOptions>;
+}
+
+export interface LocalStack {
+  gateway: RunningGateway;
+  directory: RunningServer & { graphqlUrl: string };
+  councilHost: CouncilHost;
+  data: DirectoryData;
+  bankHolidays: BankHolidayCalendar;
+  endpoints: Map<string, CouncilEndpoint>;
+  close(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const composed = composeSupergraph();
+  if (composed.errors) throw new Error(`The supergraph does not compose:\n${composed.errors.join('\n')}`);
+  const registryConfig = readCouncilRegistryConfig(options.councilRegistryPath ?? DEFAULT_COUNCIL_REGISTRY);
+
+  const data = loadDirectoryData();
+  const bankHolidays = loadShippedBankHolidays();
+  const collecting = data.councils.filter({ collectsWaste: true });
+  const samples: CouncilDataSource[] = collecting.map((council) => new SampleCouncilSource(council, data.postcodes, bankHolidays));
+
+  const [directory, councilHost] = await Promise.all([
+    startDirectory({ data }),
+    startCouncilHost({ sources: options.sources ? options.sources(samples) : samples }),
+  ]);
+
+  let endpoints = resolveCouncilEndpoints(registryConfig, data.councils.all(), { councilHost: councilHost.url }, options.councilRegistryPath ?? DEFAULT_COUNCIL_REGISTRY);
+  if (options.endpoints) endpoints = options.endpoints(endpoints);
+  const councilDirectory = new Map<string, CouncilDirectoryEntry>(
+    data.councils.all().map((c) => [c.code, { name: c.name, fallbackUrl: c.binDayUrl ?? c.website, collectsWaste: c.collectsWaste }]),
+  );
+  const gateway = await startGateway({
+    supergraphSdl: composed.supergraphSdl,
+    subgraphUrls: { directory: directory.graphqlUrl },
+    councilEndpoints: endpoints,
+    councilDirectory,
+    port: options.port,
+    host: options.host,
+    ...options.gateway,
+  });
+  return {
+    gateway,
+    directory,
+    councilHost,
+    data,
+    bankHolidays,
+    endpoints,
+    close: async () => {
+      await gateway.close();
+      await Promise.all([directory.close(), councilHost.close()]);
+    },
+  };
+}

@@ -1,0 +1,179 @@
+// The council kit: builds the Binfo standard subgraph over any CouncilDataSource.
+// One schema serves every council on a host; the council is chosen per request (its URL path),
+// so a host of 360 councils builds the schema once, not 360 times.
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import DataLoader from 'dataloader';
+import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { addDays, daysBetween, todayInLondon } from '../../domain/dates.js';
+import { applyDisruptions, isActiveOn, type Disruption } from '../../domain/disruptions/apply.js';
+import { nextCollectionPerService } from '../../domain/schedule/engine.js';
+import type { Collection, IsoDate, Service, ServiceType } from '../../domain/types.js';
+import { ErrorCode } from '../../schema/error-codes.js';
+import { DateScalar, DateTimeScalar } from '../../schema/scalars.js';
+import { parsePostcode } from '../directory/postcode-parse.js';
+import type { CouncilDataSource, PropertyRecord } from './data-source.js';
+import { describeDisruptionArea } from './disruption-view.js';
+
+const STANDARD_SDL = readFileSync(new URL('../../schema/council.graphql', import.meta.url), 'utf8');
+
+/** How far ahead `nextCollections` looks: far enough to find a 4-weekly or post-suspension collection. */
+const NEXT_COLLECTION_HORIZON_DAYS = 8 * 7;
+const DEFAULT_RANGE_DAYS = 14;
+const MAX_RANGE_DAYS = 366;
+
+/** Reads a council's disruptions; the kit applies them to every answer. */
+export interface DisruptionReader {
+  forCouncil(councilCode: string): Disruption[];
+}
+
+export interface CouncilRequestContext {
+  councilCode: string;
+  source: CouncilDataSource;
+  disruptions: DisruptionReader | null;
+  today: IsoDate;
+  properties: DataLoader<string, PropertyRecord | null>;
+  services(): Promise<Map<string, Service>>;
+}
+
+export function createCouncilRequestContext(
+  source: CouncilDataSource,
+  disruptions: DisruptionReader | null,
+  now: Date = new Date(),
+): CouncilRequestContext {
+  let services: Promise<Map<string, Service>> | undefined;
+  return {
+    councilCode: source.councilCode,
+    source,
+    disruptions,
+    today: todayInLondon(now),
+    // One batched lookup per request, however many Property representations the gateway sends.
+    properties: new DataLoader((uprns) => source.propertiesByUprn(uprns)),
+    services: () => (services ??= source.services().then((list) => new Map(list.map((s) => [s.id, s])))),
+  };
+}
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+}
+
+function checkedRange(from: IsoDate | undefined, to: IsoDate | undefined, today: IsoDate): { from: IsoDate; to: IsoDate } {
+  const start = from ?? today;
+  const end = to ?? addDays(start, DEFAULT_RANGE_DAYS - 1);
+  if (end < start) throw badInput(`The range ends (${end}) before it starts (${start}).`);
+  if (daysBetween(start, end) >= MAX_RANGE_DAYS) {
+    throw badInput(`The range ${start} to ${end} is longer than ${MAX_RANGE_DAYS} days; ask for a year at a time.`);
+  }
+  return { from: start, to: end };
+}
+
+interface CollectionView extends Collection {
+  service: Service;
+  disruption: Disruption | null;
+}
+
+async function collectionsFor(
+  property: PropertyRecord,
+  range: { from: IsoDate; to: IsoDate },
+  context: CouncilRequestContext,
+): Promise<CollectionView[]> {
+  const services = await context.services();
+  // Widen the regular range so a collection delayed into the range by a disruption is not lost.
+  const regular = await context.source.collections(property, { from: addDays(range.from, -14), to: range.to });
+  const disruptions = context.disruptions?.forCouncil(context.councilCode) ?? [];
+  const adjusted = applyDisruptions(regular, disruptions, {
+    postcode: property.address.postcode,
+    roundOf: (serviceId) => property.roundIds[serviceId] ?? null,
+    serviceTypeOf: (serviceId) => services.get(serviceId)?.type ?? 'OTHER',
+  });
+  const byId = new Map(disruptions.map((d) => [d.id, d]));
+  return adjusted
+    .filter((c) => c.date >= range.from && c.date <= range.to && services.has(c.serviceId))
+    .map((c) => ({ ...c, service: services.get(c.serviceId)!, disruption: c.disruptionId ? byId.get(c.disruptionId) ?? null : null }));
+}
+
+function normalisedPostcode(input: string): string {
+  const parsed = parsePostcode(input);
+  if (!parsed.ok) throw badInput(parsed.message);
+  return parsed.postcode;
+}
+
+const resolvers = {
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  Council: {
+    // A council endpoint answers only for its own council: a representation for another is null.
+    __resolveReference: (ref: { code: string }, context: CouncilRequestContext) =>
+      ref.code === context.councilCode ? { code: ref.code } : null,
+    services: async (_: unknown, __: unknown, context: CouncilRequestContext) => [...(await context.services()).values()],
+    properties: async (_: unknown, args: { postcode: string }, context: CouncilRequestContext) => {
+      const records = await context.source.propertiesInPostcode(normalisedPostcode(args.postcode));
+      for (const record of records) context.properties.prime(record.uprn, record);
+      return records.map((record) => ({ councilCode: context.councilCode, record }));
+    },
+    disruptions: (_: unknown, args: { activeOn?: IsoDate | null }, context: CouncilRequestContext) => {
+      const all = context.disruptions?.forCouncil(context.councilCode) ?? [];
+      return all.filter((d) =>
+        args.activeOn ? isActiveOn(d, args.activeOn) : d.withdrawnAt === null && (d.endsOn === null || d.endsOn >= context.today),
+      );
+    },
+    dataSource: (_: unknown, __: unknown, context: CouncilRequestContext) => context.source.info(),
+  },
+  Property: {
+    __resolveReference: async (ref: { councilCode: string; uprn: string }, context: CouncilRequestContext) => {
+      if (ref.councilCode !== context.councilCode) return null;
+      const record = await context.properties.load(String(ref.uprn));
+      return record ? { councilCode: context.councilCode, record } : null;
+    },
+    uprn: (p: PropertyView) => p.record.uprn,
+    councilCode: (p: PropertyView) => p.councilCode,
+    address: (p: PropertyView) => ({
+      ...p.record.address,
+      singleLine: [...p.record.address.lines, p.record.address.town, p.record.address.postcode].join(', '),
+    }),
+    postcode: (p: PropertyView) => p.record.address.postcode,
+    services: async (p: PropertyView, _: unknown, context: CouncilRequestContext) => {
+      const services = await context.services();
+      return p.record.serviceIds
+        .map((id) => services.get(id))
+        .filter((s): s is Service => s !== undefined)
+        .map((s) => (p.record.frequencies?.[s.id] ? { ...s, frequency: p.record.frequencies[s.id] } : s));
+    },
+    collections: async (
+      p: PropertyView,
+      args: { from?: IsoDate | null; to?: IsoDate | null; serviceTypes?: ServiceType[] | null },
+      context: CouncilRequestContext,
+    ) => {
+      const range = checkedRange(args.from ?? undefined, args.to ?? undefined, context.today);
+      const all = await collectionsFor(p.record, range, context);
+      const types = args.serviceTypes ? new Set(args.serviceTypes) : null;
+      return types ? all.filter((c) => types.has(c.service.type)) : all;
+    },
+    nextCollections: async (p: PropertyView, _: unknown, context: CouncilRequestContext) => {
+      const range = { from: context.today, to: addDays(context.today, NEXT_COLLECTION_HORIZON_DAYS) };
+      const all = await collectionsFor(p.record, range, context);
+      const next = new Set(nextCollectionPerService(all, context.today));
+      return all.filter((c) => next.has(c));
+    },
+    dataSource: (_: unknown, __: unknown, context: CouncilRequestContext) => context.source.info(),
+  },
+  Disruption: {
+    area: (d: Disruption) => describeDisruptionArea(d),
+    effect: (d: Disruption) => ({ cancelled: 'CANCELLED', delayed: 'DELAYED', 'leave-out': 'LEAVE_OUT' })[d.effect.kind],
+    delayDays: (d: Disruption) => (d.effect.kind === 'delayed' ? d.effect.days : null),
+  },
+};
+
+interface PropertyView {
+  councilCode: string;
+  record: PropertyRecord;
+}
+
+let schema: GraphQLSchema | undefined;
+
+/** The standard subgraph schema with the kit's resolvers; built once per process. */
+export function councilSubgraphSchema(): GraphQLSchema {
+  // The resolver map is typed loosely by @apollo/subgraph; our resolvers are checked above.
+  schema ??= buildSubgraphSchema({ typeDefs: parse(STANDARD_SDL), resolvers: resolvers as never });
+  return schema;
+}

@@ -1,0 +1,70 @@
+// The directory subgraph: the council registry and the postcode lookup, the root of the national graph.
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { ErrorCode } from '../../schema/error-codes.js';
+import type { CouncilRecord, CouncilRegistry } from './council-registry.js';
+import { parsePostcode } from './postcode-parse.js';
+import type { PostcodeIndex } from './postcode-index.js';
+
+const DIRECTORY_SDL = readFileSync(new URL('../../schema/directory.graphql', import.meta.url), 'utf8');
+
+/** ONS pseudo "council" codes for the Channel Islands and the Isle of Man. */
+const CROWN_DEPENDENCY_CODES = new Set(['L99999999', 'M99999999']);
+
+export const NORTHERN_IRELAND_NOTICE =
+  'Northern Ireland (BT) postcodes cannot be looked up: there is no open postcode-to-council data for them. ' +
+  "Find your council with councils(nation: NORTHERN_IRELAND) or at www.nidirect.gov.uk.";
+export const CROWN_DEPENDENCY_NOTICE =
+  'This postcode is in the Channel Islands or the Isle of Man, which are not part of the UK\'s councils; contact the island\'s own government.';
+
+export interface DirectoryData {
+  councils: CouncilRegistry;
+  postcodes: PostcodeIndex;
+}
+
+interface PostcodeLookupView {
+  postcode: string;
+  coverage: 'COVERED' | 'NORTHERN_IRELAND_NOT_COVERED' | 'CROWN_DEPENDENCY_NOT_COVERED';
+  councils: CouncilRecord[];
+  notice: string | null;
+}
+
+export function lookupPostcode(data: DirectoryData, input: string): PostcodeLookupView | null {
+  const parsed = parsePostcode(input);
+  if (!parsed.ok) throw new GraphQLError(parsed.message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+  if (parsed.area === 'BT') {
+    return { postcode: parsed.postcode, coverage: 'NORTHERN_IRELAND_NOT_COVERED', councils: [], notice: NORTHERN_IRELAND_NOTICE };
+  }
+  const code = data.postcodes.lookup(parsed.postcode);
+  if (code === undefined) return null;
+  if (CROWN_DEPENDENCY_CODES.has(code)) {
+    return { postcode: parsed.postcode, coverage: 'CROWN_DEPENDENCY_NOT_COVERED', councils: [], notice: CROWN_DEPENDENCY_NOTICE };
+  }
+  const council = data.councils.get(code);
+  // The index is derived from the same registry, so a miss is a data bug: say so rather than guess.
+  if (!council) throw new Error(`Postcode ${parsed.postcode} maps to ${code}, which is not in the council registry`);
+  return { postcode: parsed.postcode, coverage: 'COVERED', councils: [council], notice: null };
+}
+
+export function directorySubgraphSchema(data: DirectoryData): GraphQLSchema {
+  const { councils } = data;
+  const resolvers = {
+    Query: {
+      postcode: (_: unknown, args: { code: string }) => lookupPostcode(data, args.code),
+      council: (_: unknown, args: { code: string }) => councils.get(args.code.trim().toUpperCase()) ?? null,
+      councils: (_: unknown, args: { nation?: CouncilRecord['nation']; tier?: CouncilRecord['tier']; collectsWaste?: boolean }) =>
+        councils.filter({ nation: args.nation ?? undefined, tier: args.tier ?? undefined, collectsWaste: args.collectsWaste ?? undefined }),
+      property: (_: unknown, args: { councilCode: string; uprn: string }) => {
+        const council = councils.get(args.councilCode.trim().toUpperCase());
+        return council?.collectsWaste ? { councilCode: council.code, uprn: args.uprn.trim() } : null;
+      },
+    },
+    Council: {
+      __resolveReference: (ref: { code: string }) => councils.get(ref.code) ?? null,
+      parent: (council: CouncilRecord) => (council.parentCode ? councils.get(council.parentCode) ?? null : null),
+      children: (council: CouncilRecord) => councils.children(council.code),
+    },
+  };
+  return buildSubgraphSchema({ typeDefs: parse(DIRECTORY_SDL), resolvers: resolvers as never });
+}
