@@ -47,6 +47,8 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
 
+const defaultLog = (entry: Record<string, unknown>) => console.error(JSON.stringify(entry));
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const router = new CouncilRouterDataSource(
     {
@@ -69,7 +71,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     csrfPrevention: true,
     introspection: options.introspection ?? process.env.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted) => maskError(formatted),
+    formatError: (formatted, error) => {
+      const masked = maskError(formatted);
+      // Internals stay in the server's log, with enough to debug; the client gets the masked error.
+      if (masked.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) (options.log ?? defaultLog)({ level: 'error', msg: 'internal error', error: String(error), path: formatted.path });
+      return masked;
+    },
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), dateArgumentsPlugin()],
   });
   await apollo.start();

@@ -11,7 +11,7 @@
 // see what the data does and does not cover. data/README.md is written by hand (other sections
 // belong to other work) and quotes this script's output.
 
-import { createReadStream, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -143,8 +143,12 @@ interface CodeCorrection {
   localLinksCode: string;
   code: string;
   name: string;
+  /** renumbered: same council, new code; replaced: a new council took over (new name too). */
+  kind: 'renumbered' | 'replaced';
   reason: string;
 }
+
+type CorrectionKind = CodeCorrection['kind'];
 
 /**
  * Local Links Manager still carries a few codes ONS has since replaced. The postcode lookup uses
@@ -156,7 +160,7 @@ interface CodeCorrection {
 function resolveCurrentAuthority(
   localLinksCode: string,
   mySociety: MySocietyRow[],
-): { row: MySocietyRow; correction?: string } | undefined {
+): { row: MySocietyRow; correction?: { kind: CorrectionKind; reason: string } } | undefined {
   const current = mySociety.filter((row) => row['current-authority'] === 'True');
   const direct = current.find((row) => row['gss-code'] === localLinksCode);
   if (direct) return { row: direct };
@@ -164,7 +168,9 @@ function resolveCurrentAuthority(
   const renumbered = current.find((row) =>
     row['former-gss-codes'].split(',').map((code) => code.trim()).includes(localLinksCode),
   );
-  if (renumbered) return { row: renumbered, correction: 'code changed (boundary change); same council' };
+  if (renumbered) {
+    return { row: renumbered, correction: { kind: 'renumbered', reason: 'code changed (boundary change); same council' } };
+  }
 
   const abolished = mySociety.find((row) => row['gss-code'] === localLinksCode);
   const successorId = abolished?.['replaced-by'].trim();
@@ -173,7 +179,10 @@ function resolveCurrentAuthority(
     if (successor) {
       return {
         row: successor,
-        correction: `${abolished!['official-name']} was replaced by ${successor['official-name']} on ${abolished!['end-date']}`,
+        correction: {
+          kind: 'replaced',
+          reason: `${abolished!['official-name']} was replaced by ${successor['official-name']} on ${abolished!['end-date']}`,
+        },
       };
     }
   }
@@ -278,7 +287,7 @@ function deriveCouncils(sharedDir: string) {
     if (!resolved) warnings.push(`${row.gss} ${row.name}: not found in mySociety; kept as is`);
     else mySocietyByCode.set(code, resolved.row);
     if (resolved?.correction) {
-      corrections.push({ localLinksCode: row.gss, code, name: row.name, reason: resolved.correction });
+      corrections.push({ localLinksCode: row.gss, code, name: row.name, ...resolved.correction });
     }
     codeByLocalLinksId.set(row.id, code);
   }
@@ -302,7 +311,7 @@ function deriveCouncils(sharedDir: string) {
     }
 
     // A council that replaced the one GOV.UK names (the 2023 unitaries) takes its own name.
-    const replaced = corrections.some((c) => c.code === code && c.reason.includes('replaced'));
+    const replaced = corrections.some((c) => c.code === code && c.kind === 'replaced');
     const name = replaced && society ? society['official-name'] : row.name.trim();
 
     let parentCode: string | null = null;
@@ -409,7 +418,10 @@ async function derivePostcodes(sharedDir: string, councils: CouncilRecord[], cor
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { shared: { type: 'string' } } });
   const sharedDir = values.shared ? resolve(values.shared) : resolve(PROJECT_ROOT, '../shared/data');
-  statSync(join(sharedDir, FILES.localLinks)); // fail early, with the path, when it is missing
+  if (!existsSync(join(sharedDir, FILES.localLinks))) {
+    console.error(`No reference data at ${sharedDir} (expected ${FILES.localLinks}); pass --shared <dir>.`);
+    process.exit(1);
+  }
   mkdirSync(OUTPUT_DIR, { recursive: true });
   console.log(`Reading reference data from ${sharedDir}\n`);
 

@@ -3,12 +3,13 @@
 // "The first Monday of every month", "Every Wednesday from March to November".
 
 import rrulePackage from 'rrule';
-import type { ParsedOptions } from 'rrule';
 import { MONTH_NAMES, WEEKDAY_NAMES, fromUtcDate, toUtcDate } from '../dates.js';
 import { normaliseRRule, patternToRRule } from './recurrence.js';
 import type { RoundPattern } from './recurrence.js';
 
 const { RRule } = rrulePackage;
+// rrule's index does not export ParsedOptions; take it from the class.
+type ParsedOptions = InstanceType<typeof RRule>['options'];
 
 export interface FrequencyDescription {
   description: string;

@@ -81,15 +81,22 @@ async function collectionsFor(
   // Widen the regular range so a collection delayed into the range by a disruption is not lost.
   const regular = await context.source.collections(property, { from: addDays(range.from, -14), to: range.to });
   const disruptions = context.disruptions?.forCouncil(context.councilCode) ?? [];
-  const adjusted = applyDisruptions(regular, disruptions, {
-    postcode: property.address.postcode,
-    roundOf: (serviceId) => property.roundIds[serviceId] ?? null,
-    serviceTypeOf: (serviceId) => services.get(serviceId)?.type ?? 'OTHER',
-  });
+  const adjusted = applyDisruptions(
+    regular,
+    disruptions,
+    { postcode: property.address.postcode, roundIds: (serviceId) => property.roundIds[serviceId], councilCode: context.councilCode },
+    (serviceId) => services.get(serviceId)?.type ?? 'OTHER',
+  );
   const byId = new Map(disruptions.map((d) => [d.id, d]));
   return adjusted
     .filter((c) => c.date >= range.from && c.date <= range.to && services.has(c.serviceId))
-    .map((c) => ({ ...c, service: services.get(c.serviceId)!, disruption: c.disruptionId ? byId.get(c.disruptionId) ?? null : null }));
+    .map((c) => ({ ...c, service: serviceForProperty(services.get(c.serviceId)!, property), disruption: c.disruptionId ? byId.get(c.disruptionId) ?? null : null }));
+}
+
+/** A service as this property receives it: with its own round's frequency ("Every other Tuesday") where known. */
+function serviceForProperty(service: Service, property: PropertyRecord): Service {
+  const frequency = property.frequencies?.[service.id];
+  return frequency ? { ...service, frequency } : service;
 }
 
 function normalisedPostcode(input: string): string {
@@ -137,7 +144,7 @@ const resolvers = {
       return p.record.serviceIds
         .map((id) => services.get(id))
         .filter((s): s is Service => s !== undefined)
-        .map((s) => (p.record.frequencies?.[s.id] ? { ...s, frequency: p.record.frequencies[s.id] } : s));
+        .map((s) => serviceForProperty(s, p.record));
     },
     collections: async (
       p: PropertyView,
@@ -152,8 +159,7 @@ const resolvers = {
     nextCollections: async (p: PropertyView, _: unknown, context: CouncilRequestContext) => {
       const range = { from: context.today, to: addDays(context.today, NEXT_COLLECTION_HORIZON_DAYS) };
       const all = await collectionsFor(p.record, range, context);
-      const next = new Set(nextCollectionPerService(all, context.today));
-      return all.filter((c) => next.has(c));
+      return nextCollectionPerService(all, context.today);
     },
     dataSource: (_: unknown, __: unknown, context: CouncilRequestContext) => context.source.info(),
   },

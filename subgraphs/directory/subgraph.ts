@@ -47,17 +47,43 @@ export function lookupPostcode(data: DirectoryData, input: string): PostcodeLook
   return { postcode: parsed.postcode, coverage: 'COVERED', councils: [council], notice: null };
 }
 
+const MAX_PROPERTY_REFS = 100;
+
+interface PropertyRef {
+  councilCode: string;
+  uprn: string;
+}
+
+interface CouncilsArgs {
+  codes?: string[] | null;
+  nation?: CouncilRecord['nation'] | null;
+  tier?: CouncilRecord['tier'] | null;
+  collectsWaste?: boolean | null;
+}
+
 export function directorySubgraphSchema(data: DirectoryData): GraphQLSchema {
   const { councils } = data;
+  // Only a council that collects waste can own a property; the council itself says whether the UPRN exists.
+  const propertyReference = (ref: PropertyRef) => {
+    const council = councils.get(ref.councilCode.trim().toUpperCase());
+    return council?.collectsWaste ? { councilCode: council.code, uprn: ref.uprn.trim() } : null;
+  };
   const resolvers = {
     Query: {
       postcode: (_: unknown, args: { code: string }) => lookupPostcode(data, args.code),
       council: (_: unknown, args: { code: string }) => councils.get(args.code.trim().toUpperCase()) ?? null,
-      councils: (_: unknown, args: { nation?: CouncilRecord['nation']; tier?: CouncilRecord['tier']; collectsWaste?: boolean }) =>
-        councils.filter({ nation: args.nation ?? undefined, tier: args.tier ?? undefined, collectsWaste: args.collectsWaste ?? undefined }),
-      property: (_: unknown, args: { councilCode: string; uprn: string }) => {
-        const council = councils.get(args.councilCode.trim().toUpperCase());
-        return council?.collectsWaste ? { councilCode: council.code, uprn: args.uprn.trim() } : null;
+      councils: (_: unknown, args: CouncilsArgs) => {
+        const filtered = councils.filter({ nation: args.nation ?? undefined, tier: args.tier ?? undefined, collectsWaste: args.collectsWaste ?? undefined });
+        if (!args.codes) return filtered;
+        const wanted = new Set(filtered);
+        return args.codes.map((code) => councils.get(code.trim().toUpperCase())).filter((c): c is CouncilRecord => c !== undefined && wanted.has(c));
+      },
+      property: (_: unknown, args: PropertyRef) => propertyReference(args),
+      properties: (_: unknown, args: { refs: PropertyRef[] }) => {
+        if (args.refs.length > MAX_PROPERTY_REFS) {
+          throw new GraphQLError(`Ask for at most ${MAX_PROPERTY_REFS} properties at once (asked for ${args.refs.length}).`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+        }
+        return args.refs.map(propertyReference);
       },
     },
     Council: {
