@@ -1,6 +1,6 @@
 // The national gateway: one graph over the directory and every council.
 import './disable-telemetry.js';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
@@ -10,6 +10,7 @@ import { listen, type RunningServer } from '../lib/http/listen.js';
 import { ErrorCode } from '../schema/error-codes.js';
 import type { CouncilEndpoint } from './council-registry.js';
 import { CouncilRouterDataSource, type CouncilRouterOptions } from './council-router/council-router-data-source.js';
+import { nationalSubgraphSchema } from './national/national-subgraph.js';
 import { dateArgumentsPlugin } from './plugins/date-arguments.js';
 
 export interface CouncilDirectoryEntry {
@@ -20,7 +21,7 @@ export interface CouncilDirectoryEntry {
 
 export interface GatewayOptions {
   supergraphSdl: string;
-  /** URLs of the non-council subgraphs by name (directory, calendar); councils go through the router. */
+  /** URLs of the remote subgraphs by name (directory, calendar); councils go through the router, national is in-process. */
   subgraphUrls: Record<string, string>;
   councilEndpoints: ReadonlyMap<string, CouncilEndpoint>;
   councilDirectory: ReadonlyMap<string, CouncilDirectoryEntry>;
@@ -61,6 +62,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }): GraphQLDataSource => {
       if (name === 'councils') return router;
+      if (name === 'national') {
+        return new LocalGraphQLDataSource(nationalSubgraphSchema({ councils: router, councilCodes: () => [...options.councilEndpoints.keys()] }));
+      }
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
       return new RemoteGraphQLDataSource({ url: target });

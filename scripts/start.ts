@@ -1,12 +1,14 @@
 // npm start                  -> the whole national graph (gateway on PORT, default 4000)
 // npm start -- directory     -> only the directory subgraph (DIRECTORY_PORT, default 4001)
 // npm start -- councils      -> only the council host with sample data (COUNCIL_HOST_PORT, default 4002)
-// npm start -- gateway       -> only the gateway, routing to DIRECTORY_URL and COUNCIL_HOST_URL
+// npm start -- calendar      -> only the calendar subgraph (CALENDAR_PORT, default 4003)
+// npm start -- gateway       -> only the gateway, routing to DIRECTORY_URL, CALENDAR_URL and COUNCIL_HOST_URL
 import '../gateway/disable-telemetry.js';
 import { readCouncilRegistryConfig, resolveCouncilEndpoints } from '../gateway/council-registry.js';
 import { startGateway } from '../gateway/server.js';
 import { composeSupergraph } from '../gateway/supergraph.js';
 import { loadShippedBankHolidays } from '../subgraphs/calendar/load-bank-holidays.js';
+import { startCalendar } from '../subgraphs/calendar/server.js';
 import { startCouncilHost } from '../subgraphs/council/host.js';
 import { SampleCouncilSource } from '../subgraphs/council/sample/sample-source.js';
 import { loadCouncilRegistry } from '../subgraphs/directory/council-registry.js';
@@ -46,9 +48,15 @@ async function main(): Promise<void> {
       break;
     }
     case 'directory': {
-      const directory = await startDirectory({ port: envPort('DIRECTORY_PORT', 4001) });
+      const directory = await startDirectory({ port: envPort('DIRECTORY_PORT', 4001), host });
       closers.push(directory.close);
       console.log(`Directory subgraph ready in ${ms()}: ${directory.graphqlUrl}`);
+      break;
+    }
+    case 'calendar': {
+      const calendar = await startCalendar({ port: envPort('CALENDAR_PORT', 4003), host });
+      closers.push(calendar.close);
+      console.log(`Calendar subgraph ready in ${ms()}: ${calendar.graphqlUrl}`);
       break;
     }
     case 'councils': {
@@ -69,7 +77,10 @@ async function main(): Promise<void> {
       const endpoints = resolveCouncilEndpoints(readCouncilRegistryConfig(DEFAULT_COUNCIL_REGISTRY), councils.all(), { councilHost });
       const gateway = await startGateway({
         supergraphSdl: composed.supergraphSdl,
-        subgraphUrls: { directory: process.env.DIRECTORY_URL ?? 'http://127.0.0.1:4001/graphql' },
+        subgraphUrls: {
+          directory: process.env.DIRECTORY_URL ?? 'http://127.0.0.1:4001/graphql',
+          calendar: process.env.CALENDAR_URL ?? 'http://127.0.0.1:4003/graphql',
+        },
         councilEndpoints: endpoints,
         councilDirectory: new Map(councils.all().map((c) => [c.code, { name: c.name, fallbackUrl: c.binDayUrl ?? c.website, collectsWaste: c.collectsWaste }])),
         port: envPort('PORT', 4000),
@@ -80,7 +91,7 @@ async function main(): Promise<void> {
       break;
     }
     default:
-      console.error(`Unknown part "${mode}". Use one of: all, directory, councils, gateway.`);
+      console.error(`Unknown part "${mode}". Use one of: all, directory, calendar, councils, gateway.`);
       process.exit(2);
   }
 }

@@ -6,8 +6,9 @@ import type { BankHolidayCalendar } from '../domain/bank-holidays/calendar.js';
 import { readCouncilRegistryConfig, resolveCouncilEndpoints, type CouncilEndpoint } from '../gateway/council-registry.js';
 import { startGateway, type CouncilDirectoryEntry, type GatewayOptions, type RunningGateway } from '../gateway/server.js';
 import { composeSupergraph, PROJECT_ROOT } from '../gateway/supergraph.js';
-import type { RunningServer } from '../lib/http/listen.js';
+import type { ServedSchema } from '../lib/http/serve-schema.js';
 import { loadShippedBankHolidays } from '../subgraphs/calendar/load-bank-holidays.js';
+import { startCalendar } from '../subgraphs/calendar/server.js';
 import type { CouncilDataSource } from '../subgraphs/council/data-source.js';
 import { startCouncilHost, type CouncilHost } from '../subgraphs/council/host.js';
 import { SampleCouncilSource } from '../subgraphs/council/sample/sample-source.js';
@@ -29,7 +30,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   gateway: RunningGateway;
-  directory: RunningServer & { graphqlUrl: string };
+  directory: ServedSchema;
+  calendar: ServedSchema;
   councilHost: CouncilHost;
   data: DirectoryData;
   bankHolidays: BankHolidayCalendar;
@@ -47,8 +49,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const collecting = data.councils.filter({ collectsWaste: true });
   const samples: CouncilDataSource[] = collecting.map((council) => new SampleCouncilSource(council, data.postcodes, bankHolidays));
 
-  const [directory, councilHost] = await Promise.all([
+  const [directory, calendar, councilHost] = await Promise.all([
     startDirectory({ data }),
+    startCalendar({ data: { bankHolidays, nationOf: (code) => data.councils.get(code)?.nation } }),
     startCouncilHost({ sources: options.sources ? options.sources(samples) : samples }),
   ]);
 
@@ -59,7 +62,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   );
   const gateway = await startGateway({
     supergraphSdl: composed.supergraphSdl,
-    subgraphUrls: { directory: directory.graphqlUrl },
+    subgraphUrls: { directory: directory.graphqlUrl, calendar: calendar.graphqlUrl },
     councilEndpoints: endpoints,
     councilDirectory,
     port: options.port,
@@ -69,13 +72,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     gateway,
     directory,
+    calendar,
     councilHost,
     data,
     bankHolidays,
     endpoints,
     close: async () => {
       await gateway.close();
-      await Promise.all([directory.close(), councilHost.close()]);
+      await Promise.all([directory.close(), calendar.close(), councilHost.close()]);
     },
   };
 }

@@ -164,6 +164,8 @@ const resolvers = {
     dataSource: (_: unknown, __: unknown, context: CouncilRequestContext) => context.source.info(),
   },
   Disruption: {
+    __resolveReference: (ref: { councilCode: string; id: string }, context: CouncilRequestContext) =>
+      ref.councilCode === context.councilCode ? context.disruptions?.forCouncil(context.councilCode).find((d) => d.id === ref.id) ?? null : null,
     area: (d: Disruption) => describeDisruptionArea(d),
     effect: (d: Disruption) => ({ cancelled: 'CANCELLED', delayed: 'DELAYED', 'leave-out': 'LEAVE_OUT' })[d.effect.kind],
     delayDays: (d: Disruption) => (d.effect.kind === 'delayed' ? d.effect.days : null),

@@ -86,6 +86,10 @@ export function directorySubgraphSchema(data: DirectoryData): GraphQLSchema {
         return args.refs.map(propertyReference);
       },
     },
+    Disruption: {
+      __resolveReference: (ref: { councilCode: string; id: string }) => ref,
+      council: (ref: { councilCode: string }) => councils.get(ref.councilCode) ?? null,
+    },
     Council: {
       __resolveReference: (ref: { code: string }) => councils.get(ref.code) ?? null,
       parent: (council: CouncilRecord) => (council.parentCode ? councils.get(council.parentCode) ?? null : null),

@@ -15,7 +15,7 @@ describe('isIsoDate', () => {
     expect(isIsoDate(date)).toBe(true);
   });
 
-  it.each([
+  it.each<[unknown, string]>([
     ['2026-02-30', 'there is no 30 February'],
     ['2026-02-29', '2026 is not a leap year'],
     ['2100-02-29', '2100 is not a leap year'],

@@ -1,0 +1,59 @@
+// National views answered inside the gateway: it asks every council through the same council router
+// that serves client queries (so timeouts, isolation and batching apply), then returns entity references
+// that the gateway resolves from the councils and the directory as usual.
+import { readFileSync } from 'node:fs';
+import type { GraphQLDataSource } from '@apollo/gateway';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { todayInLondon } from '../../domain/dates.js';
+import type { IsoDate } from '../../domain/types.js';
+import { DateScalar } from '../../schema/scalars.js';
+
+const NATIONAL_SDL = readFileSync(new URL('../../schema/national.graphql', import.meta.url), 'utf8');
+
+const ACTIVE_DISRUPTIONS = `query NationalDisruptions($representations: [_Any!]!, $activeOn: Date) {
+  _entities(representations: $representations) { ... on Council { disruptions(activeOn: $activeOn) { id startsOn } } }
+}`;
+
+export interface NationalOptions {
+  /** The data source of the logical councils subgraph (the council router). */
+  councils: GraphQLDataSource;
+  /** The GSS codes of every council with an endpoint, asked in this order. */
+  councilCodes: () => string[];
+}
+
+interface FanOutError {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  extensions?: Record<string, unknown>;
+}
+
+export function nationalSubgraphSchema(options: NationalOptions): GraphQLSchema {
+  const resolvers = {
+    Date: DateScalar,
+    Query: {
+      disruptions: async (_: unknown, args: { activeOn?: IsoDate | null }) => {
+        const codes = options.councilCodes();
+        const response = await options.councils.process({
+          kind: 'loading schema' as never, // not an incoming client operation: no request headers to forward
+          request: {
+            query: ACTIVE_DISRUPTIONS,
+            variables: { representations: codes.map((code) => ({ __typename: 'Council', code })), activeOn: args.activeOn ?? todayInLondon() },
+          },
+          context: {},
+        });
+        const entities = ((response.data?._entities as unknown[]) ?? []) as Array<{ disruptions?: Array<{ id: string; startsOn: string }> | null } | null>;
+        const found = entities.flatMap((entity, index) =>
+          (entity?.disruptions ?? []).map((d) => ({ __typename: 'Disruption', councilCode: codes[index], id: d.id, startsOn: d.startsOn })),
+        );
+        found.sort((a, b) => (a.councilCode < b.councilCode ? -1 : a.councilCode > b.councilCode ? 1 : a.startsOn < b.startsOn ? -1 : 1));
+        // A council that could not answer becomes a null item carrying its error (code, councilCode, fallbackUrl).
+        const failures = ((response.errors ?? []) as FanOutError[]).map(
+          (error) => new GraphQLError(error.message, { extensions: error.extensions }),
+        );
+        return [...found.map(({ startsOn: _startsOn, ...ref }) => ref), ...failures];
+      },
+    },
+  };
+  return buildSubgraphSchema({ typeDefs: parse(NATIONAL_SDL), resolvers: resolvers as never });
+}

@@ -1,0 +1,36 @@
+// Serves one subgraph schema at /graphql with /health and /ready: the shape every Binfo subgraph shares.
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import { handleGraphQLRequest, sendJson } from './apollo-handler.js';
+import { listen, type RunningServer } from './listen.js';
+
+export interface ServedSchema extends RunningServer {
+  graphqlUrl: string;
+}
+
+export async function serveSchema(options: { name: string; schema: GraphQLSchema; port?: number; host?: string }): Promise<ServedSchema> {
+  const apollo = new ApolloServer<BaseContext>({
+    schema: options.schema,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+  });
+  await apollo.start();
+  const running = await listen(
+    async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/health' || url.pathname === '/ready') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname !== '/graphql') return sendJson(res, 404, { error: `Not found. The ${options.name} subgraph is at /graphql.` });
+      await handleGraphQLRequest(apollo, req, res, async () => ({}));
+    },
+    { port: options.port, host: options.host },
+  );
+  return {
+    ...running,
+    graphqlUrl: `${running.url}/graphql`,
+    close: async () => {
+      await running.close();
+      await apollo.stop();
+    },
+  };
+}
