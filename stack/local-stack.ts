@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import type { BankHolidayCalendar } from '../domain/bank-holidays/calendar.js';
 import { readCouncilRegistryConfig, resolveCouncilEndpoints, type CouncilEndpoint } from '../gateway/council-registry.js';
 import { startGateway, type CouncilDirectoryEntry, type GatewayOptions, type RunningGateway } from '../gateway/server.js';
-import { composeSupergraph, PROJECT_ROOT } from '../gateway/supergraph.js';
+import { loadSupergraph } from '../gateway/supergraph.js';
+import { PROJECT_ROOT } from '../lib/project-path.js';
 import type { ServedSchema } from '../lib/http/serve-schema.js';
 import { loadShippedBankHolidays } from '../subgraphs/calendar/load-bank-holidays.js';
 import { startCalendar } from '../subgraphs/calendar/server.js';
@@ -40,8 +41,8 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const composed = composeSupergraph();
-  if (composed.errors) throw new Error(`The supergraph does not compose:\n${composed.errors.join('\n')}`);
+  const supergraph = await loadSupergraph();
+  if (supergraph.composedAtStart) console.warn('supergraph.graphql is out of date with schema/: composed at start. Run `npm run compose` to update it.');
   const registryConfig = readCouncilRegistryConfig(options.councilRegistryPath ?? DEFAULT_COUNCIL_REGISTRY);
 
   const data = loadDirectoryData();
@@ -61,7 +62,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     data.councils.all().map((c) => [c.code, { name: c.name, fallbackUrl: c.binDayUrl ?? c.website, collectsWaste: c.collectsWaste }]),
   );
   const gateway = await startGateway({
-    supergraphSdl: composed.supergraphSdl,
+    supergraphSdl: supergraph.supergraphSdl,
     subgraphUrls: { directory: directory.graphqlUrl, calendar: calendar.graphqlUrl },
     councilEndpoints: endpoints,
     councilDirectory,

@@ -108,8 +108,8 @@ export function collectionsBetween(query: CollectionsQuery): Collection[] {
  * the resident needs to know the bin goes out that day. Ties fall to a total order on the
  * remaining fields, so the result never depends on the input order.
  */
-export function orderCollections(collections: readonly Collection[]): Collection[] {
-  const best = new Map<string, Collection>();
+export function orderCollections<C extends Collection>(collections: readonly C[]): C[] {
+  const best = new Map<string, C>();
   for (const candidate of collections) {
     const key = `${candidate.date}|${candidate.serviceId}`;
     const current = best.get(key);
@@ -123,10 +123,10 @@ export function orderCollections(collections: readonly Collection[]): Collection
  * sorted by date then serviceId. Cancelled collections are passed over: a resident asking "when
  * does my bin go out?" wants the next one that happens.
  */
-export function nextCollectionPerService(collections: readonly Collection[], today: IsoDate): Collection[] {
+export function nextCollectionPerService<C extends Collection>(collections: readonly C[], today: IsoDate): C[] {
   assertIsoDate(today, 'today');
   const upcoming = orderCollections(collections).filter((c) => c.date >= today && c.status !== 'CANCELLED');
-  const next = new Map<string, Collection>();
+  const next = new Map<string, C>();
   for (const c of upcoming) if (!next.has(c.serviceId)) next.set(c.serviceId, c);
   return [...next.values()];
 }

@@ -8,8 +8,9 @@ import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { todayInLondon } from '../../domain/dates.js';
 import type { IsoDate } from '../../domain/types.js';
 import { DateScalar } from '../../schema/scalars.js';
+import { projectPath } from '../../lib/project-path.js';
 
-const NATIONAL_SDL = readFileSync(new URL('../../schema/national.graphql', import.meta.url), 'utf8');
+const NATIONAL_SDL = readFileSync(projectPath('schema', 'national.graphql'), 'utf8');
 
 const ACTIVE_DISRUPTIONS = `query NationalDisruptions($representations: [_Any!]!, $activeOn: Date) {
   _entities(representations: $representations) { ... on Council { disruptions(activeOn: $activeOn) { id startsOn } } }

@@ -1,4 +1,5 @@
 // Serves one subgraph schema at /graphql with /health and /ready: the shape every Binfo subgraph shares.
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { handleGraphQLRequest, sendJson } from './apollo-handler.js';
@@ -14,6 +15,8 @@ export async function serveSchema(options: { name: string; schema: GraphQLSchema
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // Federated tracing (ftv1) goes to Apollo's cloud, which Binfo never uses.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
   const running = await listen(

@@ -3,11 +3,11 @@
 // Refresh the file with `npx tsx scripts/refresh-bank-holidays.ts`.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { BankHolidayCalendar } from '../../domain/bank-holidays/calendar.js';
+import { projectPath } from '../../lib/project-path.js';
 
 /** Resolved from this module, not the working directory, so it works from any cwd. */
-export const SHIPPED_BANK_HOLIDAYS_PATH = fileURLToPath(new URL('../../data/bank-holidays.json', import.meta.url));
+export const SHIPPED_BANK_HOLIDAYS_PATH = projectPath('data', 'bank-holidays.json');
 
 export function loadShippedBankHolidays(path: string = SHIPPED_BANK_HOLIDAYS_PATH): BankHolidayCalendar {
   let json: unknown;

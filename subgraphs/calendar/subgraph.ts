@@ -7,8 +7,9 @@ import { addDays, daysBetween, todayInLondon } from '../../domain/dates.js';
 import type { BankHolidayDivision, IsoDate, Nation } from '../../domain/types.js';
 import { ErrorCode } from '../../schema/error-codes.js';
 import { DateScalar } from '../../schema/scalars.js';
+import { projectPath } from '../../lib/project-path.js';
 
-const CALENDAR_SDL = readFileSync(new URL('../../schema/calendar.graphql', import.meta.url), 'utf8');
+const CALENDAR_SDL = readFileSync(projectPath('schema', 'calendar.graphql'), 'utf8');
 const MAX_DAYS = 400;
 
 const DIVISION_ENUM: Record<BankHolidayDivision, string> = {

@@ -1,6 +1,7 @@
 // A council host: one process serving many councils, each at its own URL path
 // (/councils/<GSS code>/graphql), all over one shared subgraph schema.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServer } from '@apollo/server';
 import { handleGraphQLRequest, sendJson } from '../../lib/http/apollo-handler.js';
 import { listen, type RunningServer } from '../../lib/http/listen.js';
@@ -34,6 +35,8 @@ export async function startCouncilHost(options: CouncilHostOptions): Promise<Cou
     includeStacktraceInErrorResponses: false,
     // The gateway reads the SDL through `_service`; introspection is still useful to council developers.
     introspection: true,
+    // Federated tracing (ftv1) goes to Apollo's cloud, which Binfo never uses.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
 

@@ -14,8 +14,9 @@ import { DateScalar, DateTimeScalar } from '../../schema/scalars.js';
 import { parsePostcode } from '../directory/postcode-parse.js';
 import type { CouncilDataSource, PropertyRecord } from './data-source.js';
 import { describeDisruptionArea } from './disruption-view.js';
+import { projectPath } from '../../lib/project-path.js';
 
-const STANDARD_SDL = readFileSync(new URL('../../schema/council.graphql', import.meta.url), 'utf8');
+const STANDARD_SDL = readFileSync(projectPath('schema', 'council.graphql'), 'utf8');
 
 /** How far ahead `nextCollections` looks: far enough to find a 4-weekly or post-suspension collection. */
 const NEXT_COLLECTION_HORIZON_DAYS = 8 * 7;

@@ -4,9 +4,9 @@
 // as a wrong answer later.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { NATIONS, type Nation } from '../../domain/types.js';
+import { projectPath } from '../../lib/project-path.js';
 
 export const COUNCIL_TIERS = ['COUNTY', 'DISTRICT', 'UNITARY'] as const;
 export type CouncilTier = (typeof COUNCIL_TIERS)[number];
@@ -51,7 +51,7 @@ export interface CouncilRegistry {
 }
 
 /** Where the derived registry is committed, resolved from this file so any cwd works. */
-export const DEFAULT_COUNCILS_PATH = fileURLToPath(new URL('../../data/councils.json', import.meta.url));
+export const DEFAULT_COUNCILS_PATH = projectPath('data', 'councils.json');
 
 const councilRecordSchema = z.object({
   code: z.string().regex(/^[EWSN]\d{8}$/),

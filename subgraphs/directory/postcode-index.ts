@@ -23,11 +23,11 @@
 // few tens of milliseconds while a lookup after warm-up is a binary search in a typed array.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
+import { projectPath } from '../../lib/project-path.js';
 
 /** Where the derived index is committed, resolved from this file so any cwd works. */
-export const DEFAULT_POSTCODE_INDEX_PATH = fileURLToPath(new URL('../../data/postcodes.bin.gz', import.meta.url));
+export const DEFAULT_POSTCODE_INDEX_PATH = projectPath('data', 'postcodes.bin.gz');
 
 const MAGIC = 'BINFOPC';
 const FORMAT_VERSION = 1;

@@ -6,8 +6,9 @@ import { ErrorCode } from '../../schema/error-codes.js';
 import type { CouncilRecord, CouncilRegistry } from './council-registry.js';
 import { parsePostcode } from './postcode-parse.js';
 import type { PostcodeIndex } from './postcode-index.js';
+import { projectPath } from '../../lib/project-path.js';
 
-const DIRECTORY_SDL = readFileSync(new URL('../../schema/directory.graphql', import.meta.url), 'utf8');
+const DIRECTORY_SDL = readFileSync(projectPath('schema', 'directory.graphql'), 'utf8');
 
 /** ONS pseudo "council" codes for the Channel Islands and the Isle of Man. */
 const CROWN_DEPENDENCY_CODES = new Set(['L99999999', 'M99999999']);

@@ -155,7 +155,7 @@ const disruption = (from: string, span: number, id: string): fc.Arbitrary<Disrup
         fc.constant({ kind: 'leave-out' as const, note: 'Leave your bin out' }),
       ),
       startsOn: dateNear(from, span),
-      length: fc.option(fc.integer({ min: 0, max: 30 }), { nil: null }),
+      length: fc.option(fc.integer({ min: 0, max: 120 }), { nil: null }),
       updatedAt: fc.constantFrom('2026-01-01T08:00:00Z', '2026-01-02T08:00:00Z'),
       withdrawn: fc.boolean(),
     })

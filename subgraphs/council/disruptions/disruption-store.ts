@@ -1,0 +1,435 @@
+// Disruptions a council's waste team posts, kept in SQLite by the council host.
+//
+// Durability: WAL with synchronous = FULL, so a committed write is on disk before the API answers 201;
+// a crash (or power cut) after the answer cannot lose it.
+// Speed: the kit calls `forCouncil` on every request, so it is served from memory. The cache is dropped
+// by this store's own writes and whenever `PRAGMA data_version` says another connection (another
+// process, the CLI, a second store on the same file) committed something.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { disruptionProblems, parsePostcodeArea, type Disruption, type DisruptionArea, type DisruptionEffect } from '../../../domain/disruptions/apply.js';
+import type { ChangeReason, IsoDate, ServiceType } from '../../../domain/types.js';
+import type { DisruptionReader } from '../subgraph.js';
+
+/** `BINFO_DISRUPTIONS_DB`, else `<project>/var/disruptions.sqlite` (resolved from this file, not the cwd). */
+export const DEFAULT_DISRUPTIONS_DB =
+  process.env.BINFO_DISRUPTIONS_DB || fileURLToPath(new URL('../../../var/disruptions.sqlite', import.meta.url));
+
+/** What a council team writes; the store adds id, councilCode and the timestamps. */
+export interface DisruptionInput {
+  title: string;
+  reason: ChangeReason;
+  message?: string | null;
+  /** null or absent = every service. */
+  serviceTypes?: ServiceType[] | null;
+  area: DisruptionArea;
+  effect: DisruptionEffect;
+  startsOn: IsoDate;
+  /** null or absent = until further notice. */
+  endsOn?: IsoDate | null;
+  url?: string | null;
+}
+
+/** A partial edit: absent keys keep their value; null clears the nullable ones. */
+export type DisruptionPatch = Partial<DisruptionInput>;
+
+export class DisruptionStoreError extends Error {}
+
+export class DisruptionValidationError extends DisruptionStoreError {
+  constructor(readonly problems: string[]) {
+    super(`The disruption is not valid: ${problems.join('; ')}`);
+  }
+}
+
+export class DisruptionNotFoundError extends DisruptionStoreError {
+  constructor(councilCode: string, id: string) {
+    // The same answer whether the id does not exist or belongs to another council: no probing across councils.
+    super(`Council ${councilCode} has no disruption ${id}.`);
+  }
+}
+
+export class DisruptionWithdrawnError extends DisruptionStoreError {
+  constructor(readonly disruption: Disruption) {
+    super(`Disruption ${disruption.id} was withdrawn at ${disruption.withdrawnAt} and can no longer be edited; post a new one.`);
+  }
+}
+
+const PATCHABLE = ['title', 'reason', 'message', 'serviceTypes', 'area', 'effect', 'startsOn', 'endsOn', 'url'] as const satisfies readonly (keyof DisruptionInput)[];
+const GSS_CODE = /^[A-Z]\d{8}$/;
+const LIMITS = { title: 200, message: 2000, url: 2000, areaEntries: 1000, roundId: 100 };
+
+/** Bump when the schema changes, and add the step to MIGRATIONS. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE disruptions (
+     id TEXT PRIMARY KEY,
+     council_code TEXT NOT NULL,
+     title TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     message TEXT,
+     service_types TEXT,          -- JSON array; NULL = every service
+     area TEXT NOT NULL,          -- JSON DisruptionArea
+     effect TEXT NOT NULL,        -- JSON DisruptionEffect
+     starts_on TEXT NOT NULL,
+     ends_on TEXT,
+     url TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     withdrawn_at TEXT
+   );
+   CREATE INDEX disruptions_by_council ON disruptions (council_code, created_at);
+   CREATE TABLE council_tokens (
+     token_hash BLOB PRIMARY KEY, -- SHA-256 of the token; the token itself is never stored
+     council_code TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     revoked_at TEXT
+   );
+   CREATE INDEX council_tokens_by_council ON council_tokens (council_code);`,
+];
+
+/**
+ * Opens (creating directories and tables as needed) the SQLite file holding disruptions and council
+ * tokens. Shared by DisruptionStore and CouncilTokens, so both can use one connection or one each.
+ */
+export function openDisruptionsDatabase(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const db = new Database(path);
+  try {
+    // Wait rather than fail when another process (the CLI, a second host) holds the write lock.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    // FULL: in WAL mode NORMAL may lose the last commits on power loss; an acknowledged write must survive.
+    db.pragma('synchronous = FULL');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  // IMMEDIATE takes the write lock first, so two processes opening a new file cannot both migrate.
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(`The disruptions database is at schema version ${version}, newer than this Binfo (${MIGRATIONS.length}).`);
+    }
+    for (let step = version; step < MIGRATIONS.length; step++) db.exec(MIGRATIONS[step]);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+interface DisruptionRow {
+  id: string;
+  council_code: string;
+  title: string;
+  reason: string;
+  message: string | null;
+  service_types: string | null;
+  area: string;
+  effect: string;
+  starts_on: string;
+  ends_on: string | null;
+  url: string | null;
+  created_at: string;
+  updated_at: string;
+  withdrawn_at: string | null;
+}
+
+const COLUMNS = 'id, council_code, title, reason, message, service_types, area, effect, starts_on, ends_on, url, created_at, updated_at, withdrawn_at';
+
+export class DisruptionStore implements DisruptionReader {
+  private readonly cache = new Map<string, readonly Disruption[]>();
+  private seenDataVersion: number;
+  private readonly statements;
+
+  static open(path: string): DisruptionStore {
+    return new DisruptionStore(openDisruptionsDatabase(path), true);
+  }
+
+  /** Over a connection opened by `openDisruptionsDatabase`; `ownsDatabase` decides whether close() closes it. */
+  constructor(
+    readonly database: Database.Database,
+    private readonly ownsDatabase = false,
+  ) {
+    this.statements = {
+      dataVersion: database.prepare('PRAGMA data_version').pluck(),
+      // Withdrawn ones never change a collection, so the hot path does not carry them.
+      inForce: database.prepare<[string], DisruptionRow>(
+        `SELECT ${COLUMNS} FROM disruptions WHERE council_code = ? AND withdrawn_at IS NULL ORDER BY created_at DESC, rowid DESC`,
+      ),
+      all: database.prepare<[string], DisruptionRow>(`SELECT ${COLUMNS} FROM disruptions WHERE council_code = ? ORDER BY created_at DESC, rowid DESC`),
+      one: database.prepare<[string, string], DisruptionRow>(`SELECT ${COLUMNS} FROM disruptions WHERE council_code = ? AND id = ?`),
+      insert: database.prepare(
+        `INSERT INTO disruptions (${COLUMNS}) VALUES (@id, @council_code, @title, @reason, @message, @service_types, @area, @effect, @starts_on, @ends_on, @url, @created_at, @updated_at, @withdrawn_at)`,
+      ),
+      update: database.prepare(
+        `UPDATE disruptions SET title = @title, reason = @reason, message = @message, service_types = @service_types, area = @area, effect = @effect,
+           starts_on = @starts_on, ends_on = @ends_on, url = @url, updated_at = @updated_at, withdrawn_at = @withdrawn_at
+         WHERE council_code = @council_code AND id = @id`,
+      ),
+    };
+    this.seenDataVersion = this.statements.dataVersion.get() as number;
+  }
+
+  /** The council's disruptions that are not withdrawn (past, present and future), newest first. */
+  forCouncil(councilCode: string): Disruption[] {
+    this.dropCacheIfChangedElsewhere();
+    let list = this.cache.get(councilCode);
+    if (!list) {
+      list = Object.freeze(this.statements.inForce.all(councilCode).map(fromRow));
+      this.cache.set(councilCode, list);
+    }
+    // A copy of the list (the records themselves are frozen), so no caller can change what others see.
+    return [...list];
+  }
+
+  /** Every disruption of the council, withdrawn ones included, newest first. Read from disk: not for the hot path. */
+  list(councilCode: string): Disruption[] {
+    return this.statements.all.all(councilCode).map(fromRow);
+  }
+
+  get(councilCode: string, id: string): Disruption | null {
+    const row = this.statements.one.get(councilCode, id);
+    return row ? fromRow(row) : null;
+  }
+
+  create(councilCode: string, input: DisruptionInput): Disruption {
+    const now = new Date().toISOString();
+    const disruption = checked(
+      normalised({
+        id: randomUUID(),
+        councilCode,
+        title: input.title,
+        reason: input.reason,
+        message: input.message ?? null,
+        serviceTypes: input.serviceTypes ?? null,
+        area: input.area,
+        effect: input.effect,
+        startsOn: input.startsOn,
+        endsOn: input.endsOn ?? null,
+        url: input.url ?? null,
+        createdAt: now,
+        updatedAt: now,
+        withdrawnAt: null,
+      }),
+    );
+    this.write(() => this.statements.insert.run(toRow(disruption)));
+    return disruption;
+  }
+
+  /** Applies a partial edit and bumps updatedAt; a withdrawn disruption cannot be edited. */
+  update(councilCode: string, id: string, patch: DisruptionPatch): Disruption {
+    return this.write(() => {
+      const current = this.existing(councilCode, id);
+      if (current.withdrawnAt !== null) throw new DisruptionWithdrawnError(current);
+      // Only the editable fields, and only those given: absent (or undefined) keeps, null clears.
+      const changes = Object.fromEntries(PATCHABLE.filter((key) => patch[key] !== undefined).map((key) => [key, patch[key]]));
+      const next = checked(normalised({ ...current, ...changes, updatedAt: laterThan(current.updatedAt) }));
+      this.statements.update.run(toRow(next));
+      return next;
+    });
+  }
+
+  /** Marks the disruption withdrawn. Withdrawing it again changes nothing and returns the same record. */
+  withdraw(councilCode: string, id: string): Disruption {
+    return this.write(() => {
+      const current = this.existing(councilCode, id);
+      if (current.withdrawnAt !== null) return current;
+      const now = laterThan(current.updatedAt);
+      const withdrawn: Disruption = { ...current, updatedAt: now, withdrawnAt: now };
+      this.statements.update.run(toRow(withdrawn));
+      return withdrawn;
+    });
+  }
+
+  close(): void {
+    this.cache.clear();
+    if (this.ownsDatabase && this.database.open) this.database.close();
+  }
+
+  private existing(councilCode: string, id: string): Disruption {
+    const row = this.statements.one.get(councilCode, id);
+    if (!row) throw new DisruptionNotFoundError(councilCode, id);
+    return fromRow(row);
+  }
+
+  /**
+   * Runs a write in an IMMEDIATE transaction (the write lock is taken before the read, so a
+   * read-modify-write cannot interleave with another process) and drops the cache: data_version
+   * does not change for this connection's own commits.
+   */
+  private write<T>(body: () => T): T {
+    try {
+      return this.database.transaction(body).immediate();
+    } finally {
+      this.cache.clear();
+    }
+  }
+
+  private dropCacheIfChangedElsewhere(): void {
+    // One cheap pragma per call (microseconds): it changes only when another connection commits.
+    const version = this.statements.dataVersion.get() as number;
+    if (version !== this.seenDataVersion) {
+      this.seenDataVersion = version;
+      this.cache.clear();
+    }
+  }
+}
+
+/** Now, but strictly after `previous`, so "most recently updated" stays well-defined even within one millisecond. */
+function laterThan(previous: string): string {
+  const now = Date.now();
+  const before = Date.parse(previous);
+  return new Date(Number.isNaN(before) || now > before ? now : before + 1).toISOString();
+}
+
+// ---- Validation and normalisation ------------------------------------------------------------
+
+/** Tidies what people type: trimmed text, empty text as null, postcodes written canonically, no duplicates. */
+function normalised(d: Disruption): Disruption {
+  const text = (value: string | null) => (value === null || typeof value !== 'string' ? value : value.trim() || null);
+  return {
+    ...d,
+    title: typeof d.title === 'string' ? d.title.trim() : d.title,
+    message: text(d.message),
+    url: text(d.url),
+    serviceTypes: Array.isArray(d.serviceTypes) ? [...new Set(d.serviceTypes)] : d.serviceTypes,
+    area: normalisedArea(d.area),
+  };
+}
+
+function normalisedArea(area: DisruptionArea): DisruptionArea {
+  if (area?.kind === 'postcodes' && Array.isArray(area.postcodes)) {
+    const canonical = area.postcodes.map((entry) => {
+      const parts = typeof entry === 'string' ? parsePostcodeArea(entry) : null;
+      return parts ? `${parts.outward}${parts.inwardPrefix ? ` ${parts.inwardPrefix}` : ''}` : entry;
+    });
+    return { kind: 'postcodes', postcodes: [...new Set(canonical)] };
+  }
+  if (area?.kind === 'rounds' && Array.isArray(area.roundIds)) {
+    return { kind: 'rounds', roundIds: [...new Set(area.roundIds.map((id) => (typeof id === 'string' ? id.trim() : id)))] };
+  }
+  return area;
+}
+
+/** The disruption, or a DisruptionValidationError listing every problem (the domain's checks and the store's). */
+function checked(d: Disruption): Disruption {
+  const problems = [...storeProblems(d)];
+  // The domain's checks assume the shapes storeProblems has vouched for.
+  if (problems.length === 0) problems.push(...disruptionProblems(d));
+  if (problems.length > 0) throw new DisruptionValidationError(problems);
+  // A frozen copy: the cache hands these records to every request, and the caller's objects stay theirs.
+  return deepFreeze(structuredClone(d));
+}
+
+function storeProblems(d: Disruption): string[] {
+  const problems: string[] = [];
+  if (typeof d.councilCode !== 'string' || !GSS_CODE.test(d.councilCode)) problems.push(`councilCode must be a GSS code such as E06000038, got ${JSON.stringify(d.councilCode)}`);
+  if (typeof d.title !== 'string' || d.title.length === 0) problems.push('title must not be empty');
+  else if (d.title.length > LIMITS.title) problems.push(`title must be at most ${LIMITS.title} characters (it has ${d.title.length})`);
+  if (d.message !== null && (typeof d.message !== 'string' || d.message.length > LIMITS.message)) problems.push(`message must be text of at most ${LIMITS.message} characters`);
+  if (d.url !== null && !isWebUrl(d.url)) problems.push(`url must be an http(s) address of at most ${LIMITS.url} characters, got ${JSON.stringify(d.url)}`);
+  if (d.serviceTypes !== null && !Array.isArray(d.serviceTypes)) problems.push('serviceTypes must be a list, or null for every service');
+  for (const [name, value] of [['startsOn', d.startsOn], ['endsOn', d.endsOn]] as const) {
+    if (value !== null && typeof value !== 'string') problems.push(`${name} must be a date written YYYY-MM-DD`);
+  }
+  problems.push(...areaProblems(d.area), ...effectProblems(d.effect));
+  return problems;
+}
+
+function areaProblems(area: DisruptionArea): string[] {
+  switch (area?.kind) {
+    case 'council':
+      return [];
+    case 'postcodes':
+      if (!Array.isArray(area.postcodes) || area.postcodes.some((p) => typeof p !== 'string')) return ['area.postcodes must be a list of postcodes'];
+      return area.postcodes.length > LIMITS.areaEntries ? [`area.postcodes must list at most ${LIMITS.areaEntries} entries`] : [];
+    case 'rounds': {
+      if (!Array.isArray(area.roundIds)) return ['area.roundIds must be a list of round ids'];
+      const problems = area.roundIds.length > LIMITS.areaEntries ? [`area.roundIds must list at most ${LIMITS.areaEntries} rounds`] : [];
+      for (const id of area.roundIds) {
+        if (typeof id !== 'string' || id.length === 0 || id.length > LIMITS.roundId) problems.push(`area.roundIds: ${JSON.stringify(id)} is not a round id (1 to ${LIMITS.roundId} characters)`);
+      }
+      return problems;
+    }
+    default:
+      return ['area must be the whole council, a list of postcodes or a list of rounds'];
+  }
+}
+
+function effectProblems(effect: DisruptionEffect): string[] {
+  switch (effect?.kind) {
+    case 'cancelled':
+      return [];
+    case 'delayed':
+      return typeof effect.days === 'number' ? [] : ['effect.days must be a number'];
+    case 'leave-out':
+      return effect.note === undefined || (typeof effect.note === 'string' && effect.note.length <= LIMITS.message)
+        ? []
+        : [`effect.note must be text of at most ${LIMITS.message} characters`];
+    default:
+      return ['effect must be cancelled, delayed by a number of days, or leave-out'];
+  }
+}
+
+function isWebUrl(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > LIMITS.url) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+// ---- Rows ----------------------------------------------------------------------------------------
+
+function toRow(d: Disruption): DisruptionRow {
+  return {
+    id: d.id,
+    council_code: d.councilCode,
+    title: d.title,
+    reason: d.reason,
+    message: d.message,
+    service_types: d.serviceTypes === null ? null : JSON.stringify(d.serviceTypes),
+    area: JSON.stringify(d.area),
+    effect: JSON.stringify(d.effect),
+    starts_on: d.startsOn,
+    ends_on: d.endsOn,
+    url: d.url,
+    created_at: d.createdAt,
+    updated_at: d.updatedAt,
+    withdrawn_at: d.withdrawnAt,
+  };
+}
+
+function fromRow(row: DisruptionRow): Disruption {
+  return deepFreeze({
+    id: row.id,
+    councilCode: row.council_code,
+    title: row.title,
+    reason: row.reason as ChangeReason,
+    message: row.message,
+    serviceTypes: row.service_types === null ? null : (JSON.parse(row.service_types) as ServiceType[]),
+    area: JSON.parse(row.area) as DisruptionArea,
+    effect: JSON.parse(row.effect) as DisruptionEffect,
+    startsOn: row.starts_on,
+    endsOn: row.ends_on,
+    url: row.url,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    withdrawnAt: row.withdrawn_at,
+  });
+}
