@@ -187,6 +187,15 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   });
 }
 
+/**
+ * Zod skips an object's cross-field checks while any field is wrong, and the store checks the order of
+ * the dates only once the body is valid: so say it here too, and every problem is reported at once.
+ */
+function datesOutOfOrder(body: Record<string, unknown>): string[] {
+  const { startsOn, endsOn } = body;
+  return isIsoDate(startsOn) && isIsoDate(endsOn) && endsOn < startsOn ? [`endsOn ${endsOn} is before startsOn ${startsOn}`] : [];
+}
+
 /** The store and the domain name fields as the code does; the API shows the names the team wrote. */
 function inApiWords(problem: string): string {
   return problem.replace(/^area\.roundIds/, 'area.rounds').replace(/^effect\.days/, 'effect.delayedDays');
@@ -251,12 +260,13 @@ export function disruptionRoutes(store: DisruptionStore, tokens: CouncilTokens, 
   function parsed<T>(schema: z.ZodType<T>, body: unknown): T {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalid(['body: must be a JSON object']);
     const result = schema.safeParse(body, { reportInput: true });
-    if (!result.success) throw invalid(describeIssues(result.error.issues));
+    if (!result.success) throw invalid([...describeIssues(result.error.issues), ...datesOutOfOrder(body as Record<string, unknown>)]);
     return result.data;
   }
 
-  function logWrite(action: string, d: Disruption): void {
-    log({ level: 'info', msg: `disruption ${action}`, council: d.councilCode, id: d.id, action });
+  function logWrite(action: 'create' | 'update' | 'withdraw', d: Disruption): void {
+    const done = { create: 'created', update: 'updated', withdraw: 'withdrawn' }[action];
+    log({ level: 'info', msg: `disruption ${done}`, council: d.councilCode, id: d.id, action });
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, councilCode: string, id: string | null, url: URL): Promise<void> {

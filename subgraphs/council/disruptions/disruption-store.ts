@@ -318,62 +318,59 @@ function normalisedArea(area: DisruptionArea): DisruptionArea {
 
 /** The disruption, or a DisruptionValidationError listing every problem (the domain's checks and the store's). */
 function checked(d: Disruption): Disruption {
-  const problems = [...storeProblems(d)];
-  // The domain's checks assume the shapes storeProblems has vouched for.
-  if (problems.length === 0) problems.push(...disruptionProblems(d));
+  const shape = shapeProblems(d);
+  // The domain's checks assume the shapes (lists are lists, known kinds); everything else is reported together.
+  const problems = [...shape, ...contentProblems(d), ...(shape.length === 0 ? disruptionProblems(d) : [])];
   if (problems.length > 0) throw new DisruptionValidationError(problems);
   // A frozen copy: the cache hands these records to every request, and the caller's objects stay theirs.
   return deepFreeze(structuredClone(d));
 }
 
-function storeProblems(d: Disruption): string[] {
+/** Wrong types or kinds: the store is a boundary too (scripts call it directly), so do not trust TypeScript alone. */
+function shapeProblems(d: Disruption): string[] {
+  const problems: string[] = [];
+  if (d.serviceTypes !== null && !Array.isArray(d.serviceTypes)) problems.push('serviceTypes must be a list, or null for every service');
+  for (const [name, value] of [['startsOn', d.startsOn], ['endsOn', d.endsOn]] as const) {
+    if (value !== null && typeof value !== 'string') problems.push(`${name} must be a date written YYYY-MM-DD`);
+  }
+  const { area, effect } = d;
+  if (area?.kind === 'postcodes') {
+    if (!Array.isArray(area.postcodes) || area.postcodes.some((p) => typeof p !== 'string')) problems.push('area.postcodes must be a list of postcodes');
+  } else if (area?.kind === 'rounds') {
+    if (!Array.isArray(area.roundIds) || area.roundIds.some((id) => typeof id !== 'string')) problems.push('area.roundIds must be a list of round ids');
+  } else if (area?.kind !== 'council') {
+    problems.push('area must be the whole council, a list of postcodes or a list of rounds');
+  }
+  if (effect?.kind === 'leave-out') {
+    if (effect.note !== undefined && typeof effect.note !== 'string') problems.push('effect.note must be text');
+  } else if (effect?.kind !== 'cancelled' && effect?.kind !== 'delayed') {
+    problems.push('effect must be cancelled, delayed by a number of days, or leave-out');
+  }
+  return problems;
+}
+
+/** Limits the domain does not set: what a banner, a log line and a database row can sensibly hold. */
+function contentProblems(d: Disruption): string[] {
   const problems: string[] = [];
   if (typeof d.councilCode !== 'string' || !GSS_CODE.test(d.councilCode)) problems.push(`councilCode must be a GSS code such as E06000038, got ${JSON.stringify(d.councilCode)}`);
   if (typeof d.title !== 'string' || d.title.length === 0) problems.push('title must not be empty');
   else if (d.title.length > LIMITS.title) problems.push(`title must be at most ${LIMITS.title} characters (it has ${d.title.length})`);
   if (d.message !== null && (typeof d.message !== 'string' || d.message.length > LIMITS.message)) problems.push(`message must be text of at most ${LIMITS.message} characters`);
   if (d.url !== null && !isWebUrl(d.url)) problems.push(`url must be an http(s) address of at most ${LIMITS.url} characters, got ${JSON.stringify(d.url)}`);
-  if (d.serviceTypes !== null && !Array.isArray(d.serviceTypes)) problems.push('serviceTypes must be a list, or null for every service');
-  for (const [name, value] of [['startsOn', d.startsOn], ['endsOn', d.endsOn]] as const) {
-    if (value !== null && typeof value !== 'string') problems.push(`${name} must be a date written YYYY-MM-DD`);
+  const { area, effect } = d;
+  if (area?.kind === 'postcodes' && Array.isArray(area.postcodes) && area.postcodes.length > LIMITS.areaEntries) {
+    problems.push(`area.postcodes must list at most ${LIMITS.areaEntries} entries`);
   }
-  problems.push(...areaProblems(d.area), ...effectProblems(d.effect));
-  return problems;
-}
-
-function areaProblems(area: DisruptionArea): string[] {
-  switch (area?.kind) {
-    case 'council':
-      return [];
-    case 'postcodes':
-      if (!Array.isArray(area.postcodes) || area.postcodes.some((p) => typeof p !== 'string')) return ['area.postcodes must be a list of postcodes'];
-      return area.postcodes.length > LIMITS.areaEntries ? [`area.postcodes must list at most ${LIMITS.areaEntries} entries`] : [];
-    case 'rounds': {
-      if (!Array.isArray(area.roundIds)) return ['area.roundIds must be a list of round ids'];
-      const problems = area.roundIds.length > LIMITS.areaEntries ? [`area.roundIds must list at most ${LIMITS.areaEntries} rounds`] : [];
-      for (const id of area.roundIds) {
-        if (typeof id !== 'string' || id.length === 0 || id.length > LIMITS.roundId) problems.push(`area.roundIds: ${JSON.stringify(id)} is not a round id (1 to ${LIMITS.roundId} characters)`);
-      }
-      return problems;
+  if (area?.kind === 'rounds' && Array.isArray(area.roundIds)) {
+    if (area.roundIds.length > LIMITS.areaEntries) problems.push(`area.roundIds must list at most ${LIMITS.areaEntries} rounds`);
+    for (const id of area.roundIds) {
+      if (typeof id === 'string' && (id.length === 0 || id.length > LIMITS.roundId)) problems.push(`area.roundIds: ${JSON.stringify(id)} is not a round id (1 to ${LIMITS.roundId} characters)`);
     }
-    default:
-      return ['area must be the whole council, a list of postcodes or a list of rounds'];
   }
-}
-
-function effectProblems(effect: DisruptionEffect): string[] {
-  switch (effect?.kind) {
-    case 'cancelled':
-      return [];
-    case 'delayed':
-      return typeof effect.days === 'number' ? [] : ['effect.days must be a number'];
-    case 'leave-out':
-      return effect.note === undefined || (typeof effect.note === 'string' && effect.note.length <= LIMITS.message)
-        ? []
-        : [`effect.note must be text of at most ${LIMITS.message} characters`];
-    default:
-      return ['effect must be cancelled, delayed by a number of days, or leave-out'];
+  if (effect?.kind === 'leave-out' && typeof effect.note === 'string' && effect.note.length > LIMITS.message) {
+    problems.push(`effect.note must be at most ${LIMITS.message} characters`);
   }
+  return problems;
 }
 
 function isWebUrl(value: unknown): boolean {
