@@ -131,8 +131,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
 async function command(positionals: string[], values: Values, io: Io): Promise<number> {
   const [name, id, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected ${extra.map((e) => JSON.stringify(e)).join(' ')}`);
-  const host = (values.host ?? io.env.BINFO_COUNCIL_HOST ?? DEFAULT_HOST).replace(/\/+$/, '');
-  const token = values.token ?? io.env.BINFO_TOKEN;
+  // `||` for the environment: an empty variable means unset.
+  const host = (values.host ?? (io.env.BINFO_COUNCIL_HOST || DEFAULT_HOST)).replace(/\/+$/, '');
+  const token = values.token ?? (io.env.BINFO_TOKEN || undefined);
   const council = councilCode(values.council, token);
   const base = `${host}/councils/${council}/disruptions`;
   const needId = () => {

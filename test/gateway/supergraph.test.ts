@@ -16,7 +16,8 @@ describe('the committed supergraph', () => {
 
   it('composes one logical councils subgraph, whatever the number of councils', async () => {
     const fresh = await composeSupergraph();
-    expect(fresh.subgraphs?.map((s) => s.name).sort()).toEqual(['calendar', 'councils', 'directory', 'national']);
+    if (fresh.errors) throw new Error(fresh.errors.join('\n'));
+    expect(fresh.subgraphs.map((s) => s.name).sort()).toEqual(['calendar', 'councils', 'directory', 'national']);
   });
 });
 

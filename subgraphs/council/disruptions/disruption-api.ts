@@ -178,13 +178,21 @@ function invalid(problems: string[]): ApiError {
 }
 
 /** `area.postcodes[0]: "XX" is not a postcode …`, one line per problem. */
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+function describeIssues(issues: readonly z.core.$ZodIssue[], body: unknown): string[] {
   return issues.map((issue) => {
     const where = issue.path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '') || 'body';
     if (issue.code === 'unrecognized_keys') return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-    if (issue.code === 'invalid_type' && issue.input === undefined) return `${where}: is required`;
+    if (isAbsent(body, issue.path)) return issue.code === 'invalid_type' ? `${where}: is required` : `${where}: is required (${issue.message})`;
     return `${where}: ${issue.message}`;
   });
+}
+
+/** True when the last key of `path` is missing from its parent in `body`, as opposed to present but wrong. */
+function isAbsent(body: unknown, path: readonly PropertyKey[]): boolean {
+  if (path.length === 0) return false;
+  let parent = body;
+  for (const key of path.slice(0, -1)) parent = parent !== null && typeof parent === 'object' ? (parent as Record<PropertyKey, unknown>)[key] : undefined;
+  return parent !== null && typeof parent === 'object' && !Object.hasOwn(parent, path[path.length - 1]);
 }
 
 /**
@@ -260,7 +268,7 @@ export function disruptionRoutes(store: DisruptionStore, tokens: CouncilTokens, 
   function parsed<T>(schema: z.ZodType<T>, body: unknown): T {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalid(['body: must be a JSON object']);
     const result = schema.safeParse(body, { reportInput: true });
-    if (!result.success) throw invalid([...describeIssues(result.error.issues), ...datesOutOfOrder(body as Record<string, unknown>)]);
+    if (!result.success) throw invalid([...describeIssues(result.error.issues, body), ...datesOutOfOrder(body as Record<string, unknown>)]);
     return result.data;
   }
 
