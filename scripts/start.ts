@@ -39,7 +39,7 @@ const ms = () => `${Math.round(process.uptime() * 1000)} ms`;
 async function main(): Promise<void> {
   switch (mode) {
     case 'all': {
-      const stack = await startLocalStack({ port: envPort('PORT', 4000), host });
+      const stack = await startLocalStack({ port: envPort('PORT', 4000), host, watchRegistry: true });
       closers.push(stack.close);
       console.log(`Binfo national graph ready in ${ms()}: ${stack.gateway.graphqlUrl}`);
       console.log(`  ${stack.endpoints.size} councils (embedded SAMPLE schedules, labelled as such), ${stack.data.postcodes.size.toLocaleString('en-GB')} postcodes`);

@@ -4,6 +4,7 @@ import '../gateway/disable-telemetry.js';
 import { resolve } from 'node:path';
 import type { BankHolidayCalendar } from '../domain/bank-holidays/calendar.js';
 import { readCouncilRegistryConfig, resolveCouncilEndpoints, type CouncilEndpoint } from '../gateway/council-registry.js';
+import { LiveCouncilRegistry } from '../gateway/live-council-registry.js';
 import { startGateway, type CouncilDirectoryEntry, type GatewayOptions, type RunningGateway } from '../gateway/server.js';
 import { loadSupergraph } from '../gateway/supergraph.js';
 import { PROJECT_ROOT } from '../lib/project-path.js';
@@ -27,6 +28,9 @@ export interface LocalStackOptions {
   /** Point some councils elsewhere after the registry is read (tests of failing councils). */
   endpoints?: (endpoints: Map<string, CouncilEndpoint>) => Map<string, CouncilEndpoint>;
   gateway?: Partial<GatewayOptions>;
+  /** Re-read the council registry file when it changes (npm start does). */
+  watchRegistry?: boolean;
+  log?: (entry: Record<string, unknown>) => void;
 }
 
 export interface LocalStack {
@@ -37,6 +41,7 @@ export interface LocalStack {
   data: DirectoryData;
   bankHolidays: BankHolidayCalendar;
   endpoints: Map<string, CouncilEndpoint>;
+  registry: LiveCouncilRegistry;
   close(): Promise<void>;
 }
 
@@ -56,8 +61,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     startCouncilHost({ sources: options.sources ? options.sources(samples) : samples }),
   ]);
 
-  let endpoints = resolveCouncilEndpoints(registryConfig, data.councils.all(), { councilHost: councilHost.url }, options.councilRegistryPath ?? DEFAULT_COUNCIL_REGISTRY);
+  const registryPath = options.councilRegistryPath ?? DEFAULT_COUNCIL_REGISTRY;
+  const substitutions = { councilHost: councilHost.url };
+  let endpoints = resolveCouncilEndpoints(registryConfig, data.councils.all(), substitutions, registryPath);
   if (options.endpoints) endpoints = options.endpoints(endpoints);
+  const registry = new LiveCouncilRegistry({ path: registryPath, councils: data.councils.all(), substitutions, endpoints, log: options.log });
+  if (options.watchRegistry) registry.watch();
   const councilDirectory = new Map<string, CouncilDirectoryEntry>(
     data.councils.all().map((c) => [c.code, { name: c.name, fallbackUrl: c.binDayUrl ?? c.website, collectsWaste: c.collectsWaste }]),
   );
@@ -78,7 +87,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     data,
     bankHolidays,
     endpoints,
+    registry,
     close: async () => {
+      registry.close();
       await gateway.close();
       await Promise.all([directory.close(), calendar.close(), councilHost.close()]);
     },

@@ -23,8 +23,12 @@ export interface CouncilBatch {
 }
 
 /** Council-owned entities carry the council's GSS code in their key: `code` on Council, `councilCode` elsewhere. */
+export function councilKeyFieldOf(typename: string): 'code' | 'councilCode' {
+  return typename === 'Council' ? 'code' : 'councilCode';
+}
+
 export function councilCodeOf(representation: Representation): string | undefined {
-  const value = representation.__typename === 'Council' ? representation.code : representation.councilCode;
+  const value = representation[councilKeyFieldOf(representation.__typename)];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 

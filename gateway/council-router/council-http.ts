@@ -1,0 +1,120 @@
+// One HTTP request to one council's subgraph, and what can go wrong with it, named.
+// Everything a council sends is untrusted: its size is capped while streaming, its JSON is checked to be a
+// GraphQL response, and each failure gets a reason (for metrics and logs) and says whether a retry may help.
+import type { Dispatcher } from 'undici';
+import { request as httpRequest } from 'undici';
+import type { CouncilEndpoint } from '../council-registry.js';
+
+/** Why a council fetch failed. Stable strings: they label the `binfo_council_errors_total` metric. */
+export type CouncilFailureReason =
+  | 'timeout'
+  | 'refused'
+  | 'network'
+  | 'http_status'
+  | 'malformed'
+  | 'too_large'
+  | 'circuit_open'
+  | 'wrong_council';
+
+export class CouncilFailure extends Error {
+  constructor(
+    readonly reason: CouncilFailureReason,
+    message: string,
+    /** True when the same request could succeed a moment later (a refused connection, a 503). */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'CouncilFailure';
+  }
+}
+
+export interface CouncilAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  /** The council's `Cache-Control` header, which sets how long its entities are cached. */
+  cacheControl: string | undefined;
+}
+
+export interface CouncilRequest {
+  payload: unknown;
+  requestId: string | undefined;
+  /** Aborts the request when the fetch's deadline passes. */
+  signal: AbortSignal;
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
+export async function postToCouncil(dispatcher: Dispatcher, endpoint: CouncilEndpoint, options: CouncilRequest): Promise<CouncilAnswer> {
+  try {
+    return await post(dispatcher, endpoint, options);
+  } catch (error) {
+    throw asCouncilFailure(error, options);
+  }
+}
+
+async function post(dispatcher: Dispatcher, endpoint: CouncilEndpoint, options: CouncilRequest): Promise<CouncilAnswer> {
+  const response = await httpRequest(endpoint.url, {
+    method: 'POST',
+    dispatcher,
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(options.requestId ? { 'x-request-id': options.requestId } : {}),
+    },
+    body: JSON.stringify(options.payload),
+    signal: options.signal,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+  });
+  const limit = options.maxResponseBytes;
+  const declared = Number(response.headers['content-length']);
+  if (declared > limit) {
+    response.body.destroy();
+    throw new CouncilFailure('too_large', `its response of ${declared} bytes is over the ${limit}-byte limit`, false);
+  }
+  // Read with a running count rather than trusting Content-Length: a chunked answer has none.
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      response.body.destroy();
+      throw new CouncilFailure('too_large', `its response is over the ${limit}-byte limit`, false);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const status = response.statusCode;
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new CouncilFailure('malformed', `it answered HTTP ${status} with a body that is not JSON`, status >= 500);
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new CouncilFailure('malformed', `it answered HTTP ${status} with JSON that is not a GraphQL response`, false);
+  }
+  if (status >= 500 || !('data' in body)) {
+    // 5xx is the council's trouble and may pass; a 4xx without data means it refused what we sent, and would again.
+    throw new CouncilFailure('http_status', `it answered HTTP ${status}${firstErrorMessage(body)}`, status >= 500);
+  }
+  const cacheControl = response.headers['cache-control'];
+  return { status, body: body as Record<string, unknown>, cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl };
+}
+
+function firstErrorMessage(body: object): string {
+  const errors = (body as { errors?: Array<{ message?: unknown }> }).errors;
+  const message = Array.isArray(errors) ? errors[0]?.message : undefined;
+  return typeof message === 'string' ? `: ${message.slice(0, 200)}` : '';
+}
+
+function asCouncilFailure(error: unknown, options: CouncilRequest): CouncilFailure {
+  if (error instanceof CouncilFailure) return error;
+  const name = (error as { name?: string }).name;
+  const code = (error as { code?: string }).code;
+  // Whatever undici calls it, an error after our deadline fired is the deadline's doing.
+  if (options.signal.aborted || name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new CouncilFailure('timeout', `it did not answer within ${options.timeoutMs} ms`, false);
+  }
+  if (code === 'ECONNREFUSED') return new CouncilFailure('refused', 'its service refused the connection', true);
+  return new CouncilFailure('network', `the request failed (${code ?? name ?? 'unknown error'})`, true);
+}

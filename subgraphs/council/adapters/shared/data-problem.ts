@@ -1,0 +1,42 @@
+// A problem in a council's published data, located well enough for the council to fix it:
+// every message names the file, and where it can the line, the row and the column.
+
+export interface DataProblem {
+  /** The file path or URL, as resolved. */
+  file: string;
+  /** 1-based physical line in the file. */
+  line?: number;
+  /** 1-based data row of a table (the header is row 0). */
+  row?: number;
+  /** The column (CSV) or property (ICS) at fault. */
+  column?: string;
+  message: string;
+}
+
+export function formatProblem(problem: DataProblem): string {
+  const where = problem.line !== undefined ? `${problem.file}:${problem.line}` : problem.file;
+  const row = problem.row !== undefined ? `row ${problem.row}, ` : '';
+  const column = problem.column !== undefined ? `column ${problem.column}: ` : '';
+  return `${where}: ${row}${column}${problem.message}`;
+}
+
+/** Only the first few problems go into the message: a 10,000-row file with one systematic fault would otherwise drown the log. */
+const LISTED = 10;
+
+export class DataFileError extends Error {
+  constructor(readonly problems: DataProblem[]) {
+    const more = problems.length > LISTED ? `\n(and ${problems.length - LISTED} more problems)` : '';
+    super(problems.slice(0, LISTED).map(formatProblem).join('\n') + more);
+    this.name = 'DataFileError';
+  }
+}
+
+/** Problems as lines for a log or a config loader's `errors`. */
+export function problemLines(error: unknown): string[] {
+  if (error instanceof DataFileError) {
+    const lines = error.problems.slice(0, LISTED).map(formatProblem);
+    if (error.problems.length > LISTED) lines.push(`(and ${error.problems.length - LISTED} more problems)`);
+    return lines;
+  }
+  return [error instanceof Error ? error.message : String(error)];
+}
