@@ -12,6 +12,8 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** The operation asks for too much (depth, aliases, councils fanned out to). */
   OPERATION_TOO_LARGE: 'OPERATION_TOO_LARGE',
+  /** The client (its `x-api-key`, else its IP) sent too many requests; HTTP 429 with `Retry-After`. */
+  RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

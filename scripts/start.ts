@@ -9,7 +9,8 @@ import { startGateway } from '../gateway/server.js';
 import { loadSupergraph } from '../gateway/supergraph.js';
 import { loadShippedBankHolidays } from '../subgraphs/calendar/load-bank-holidays.js';
 import { startCalendar } from '../subgraphs/calendar/server.js';
-import { startCouncilHost } from '../subgraphs/council/host.js';
+import { DEFAULT_DISRUPTIONS_DB } from '../subgraphs/council/disruptions/disruption-store.js';
+import { startCouncilHostWithDisruptions } from '../subgraphs/council/disruptions/run-council-host.js';
 import { SampleCouncilSource } from '../subgraphs/council/sample/sample-source.js';
 import { loadCouncilRegistry } from '../subgraphs/directory/council-registry.js';
 import { PostcodeIndex } from '../subgraphs/directory/postcode-index.js';
@@ -39,11 +40,12 @@ const ms = () => `${Math.round(process.uptime() * 1000)} ms`;
 async function main(): Promise<void> {
   switch (mode) {
     case 'all': {
-      const stack = await startLocalStack({ port: envPort('PORT', 4000), host, watchRegistry: true });
+      const stack = await startLocalStack({ port: envPort('PORT', 4000), host, watchRegistry: true, disruptionsDb: DEFAULT_DISRUPTIONS_DB, councilHostPort: envPort('COUNCIL_HOST_PORT', 4002) });
       closers.push(stack.close);
       console.log(`Binfo national graph ready in ${ms()}: ${stack.gateway.graphqlUrl}`);
       console.log(`  ${stack.endpoints.size} councils (embedded SAMPLE schedules, labelled as such), ${stack.data.postcodes.size.toLocaleString('en-GB')} postcodes`);
       console.log(`  directory ${stack.directory.graphqlUrl}, council host ${stack.councilHost.url}/councils/<GSS code>/graphql`);
+      console.log(`  disruptions API ${stack.councilHost.url}/councils/<GSS code>/disruptions (database ${DEFAULT_DISRUPTIONS_DB})`);
       console.log(`\nTry:\n  curl -s ${stack.gateway.graphqlUrl} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'`);
       break;
     }
@@ -64,8 +66,8 @@ async function main(): Promise<void> {
       const postcodes = PostcodeIndex.load();
       const bankHolidays = loadShippedBankHolidays();
       const sources = councils.filter({ collectsWaste: true }).map((c) => new SampleCouncilSource(c, postcodes, bankHolidays));
-      const councilHost = await startCouncilHost({ sources, port: envPort('COUNCIL_HOST_PORT', 4002) });
-      closers.push(councilHost.close);
+      const { host: councilHost, close } = await startCouncilHostWithDisruptions({ sources, port: envPort('COUNCIL_HOST_PORT', 4002) });
+      closers.push(close);
       console.log(`Council host ready in ${ms()}: ${sources.length} sample councils at ${councilHost.url}/councils/<GSS code>/graphql`);
       break;
     }

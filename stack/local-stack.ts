@@ -1,7 +1,9 @@
 // The whole national graph on loopback: directory, council host (embedded sample data) and gateway.
 // `npm start` and the end-to-end tests both use this, so what is tested is what runs.
 import '../gateway/disable-telemetry.js';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { BankHolidayCalendar } from '../domain/bank-holidays/calendar.js';
 import { readCouncilRegistryConfig, resolveCouncilEndpoints, type CouncilEndpoint } from '../gateway/council-registry.js';
 import { LiveCouncilRegistry } from '../gateway/live-council-registry.js';
@@ -12,7 +14,10 @@ import type { ServedSchema } from '../lib/http/serve-schema.js';
 import { loadShippedBankHolidays } from '../subgraphs/calendar/load-bank-holidays.js';
 import { startCalendar } from '../subgraphs/calendar/server.js';
 import type { CouncilDataSource } from '../subgraphs/council/data-source.js';
-import { startCouncilHost, type CouncilHost } from '../subgraphs/council/host.js';
+import type { CouncilTokens } from '../subgraphs/council/disruptions/council-tokens.js';
+import type { DisruptionStore } from '../subgraphs/council/disruptions/disruption-store.js';
+import { startCouncilHostWithDisruptions } from '../subgraphs/council/disruptions/run-council-host.js';
+import type { CouncilHost } from '../subgraphs/council/host.js';
 import { SampleCouncilSource } from '../subgraphs/council/sample/sample-source.js';
 import { loadDirectoryData, startDirectory } from '../subgraphs/directory/server.js';
 import type { DirectoryData } from '../subgraphs/directory/subgraph.js';
@@ -28,6 +33,10 @@ export interface LocalStackOptions {
   /** Point some councils elsewhere after the registry is read (tests of failing councils). */
   endpoints?: (endpoints: Map<string, CouncilEndpoint>) => Map<string, CouncilEndpoint>;
   gateway?: Partial<GatewayOptions>;
+  /** Port for the council host (its disruptions API is documented at 4002); a free one if taken or absent. */
+  councilHostPort?: number;
+  /** The SQLite file of posted disruptions; a fresh temporary one when absent. */
+  disruptionsDb?: string;
   /** Re-read the council registry file when it changes (npm start does). */
   watchRegistry?: boolean;
   log?: (entry: Record<string, unknown>) => void;
@@ -38,6 +47,8 @@ export interface LocalStack {
   directory: ServedSchema;
   calendar: ServedSchema;
   councilHost: CouncilHost;
+  disruptions: DisruptionStore;
+  councilTokens: CouncilTokens;
   data: DirectoryData;
   bankHolidays: BankHolidayCalendar;
   endpoints: Map<string, CouncilEndpoint>;
@@ -55,11 +66,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const collecting = data.councils.filter({ collectsWaste: true });
   const samples: CouncilDataSource[] = collecting.map((council) => new SampleCouncilSource(council, data.postcodes, bankHolidays));
 
-  const [directory, calendar, councilHost] = await Promise.all([
+  const [directory, calendar, councilHostWithDisruptions] = await Promise.all([
     startDirectory({ data }),
     startCalendar({ data: { bankHolidays, nationOf: (code) => data.councils.get(code)?.nation } }),
-    startCouncilHost({ sources: options.sources ? options.sources(samples) : samples }),
+    startCouncilHostPreferringPort(
+      {
+        sources: options.sources ? options.sources(samples) : samples,
+        // Tests get a fresh database each; npm start passes the persistent one.
+        dbPath: options.disruptionsDb ?? join(mkdtempSync(join(tmpdir(), 'binfo-disruptions-')), 'disruptions.sqlite'),
+        log: options.log,
+      },
+      options.councilHostPort,
+    ),
   ]);
+  const councilHost = councilHostWithDisruptions.host;
 
   const registryPath = options.councilRegistryPath ?? DEFAULT_COUNCIL_REGISTRY;
   const substitutions = { councilHost: councilHost.url };
@@ -84,6 +104,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     directory,
     calendar,
     councilHost,
+    disruptions: councilHostWithDisruptions.store,
+    councilTokens: councilHostWithDisruptions.tokens,
     data,
     bankHolidays,
     endpoints,
@@ -91,7 +113,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     close: async () => {
       registry.close();
       await gateway.close();
-      await Promise.all([directory.close(), calendar.close(), councilHost.close()]);
+      await Promise.all([directory.close(), calendar.close(), councilHostWithDisruptions.close()]);
     },
   };
+}
+
+async function startCouncilHostPreferringPort(options: Parameters<typeof startCouncilHostWithDisruptions>[0], port: number | undefined) {
+  if (!port) return startCouncilHostWithDisruptions(options);
+  try {
+    return await startCouncilHostWithDisruptions({ ...options, port });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
+    console.warn(`Port ${port} is in use: the council host takes a free port instead (see the URL below).`);
+    return startCouncilHostWithDisruptions(options);
+  }
 }

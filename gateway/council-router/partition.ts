@@ -3,6 +3,7 @@
 //
 // The contract the gateway relies on (executeQueryPlan.ts): `_entities` comes back with exactly as many
 // items as representations, in the same order, and error paths ["_entities", i, ...] use the gateway's i.
+import { stableJson } from '../cache/stable-json.js';
 
 export type Representation = Record<string, unknown> & { __typename: string };
 
@@ -52,7 +53,7 @@ export function partitionByCouncil(representations: readonly Representation[]): 
       batch = { councilCode: code, representations: [], originalIndexes: [], seen: new Map() };
       batches.set(code, batch);
     }
-    const identity = stableKey(representation);
+    const identity = stableJson(representation);
     const existing = batch.seen.get(identity);
     if (existing !== undefined) {
       batch.originalIndexes[existing].push(index);
@@ -66,15 +67,6 @@ export function partitionByCouncil(representations: readonly Representation[]): 
     batches: [...batches.values()].map(({ seen: _seen, ...batch }) => batch),
     unroutable,
   };
-}
-
-function stableKey(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(stableKey).join(',')}]`;
-  const entries = Object.keys(value as object)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${stableKey((value as Record<string, unknown>)[key])}`);
-  return `{${entries.join(',')}}`;
 }
 
 /** What one council answered for its batch, already checked: `entities` has one slot per distinct representation. */

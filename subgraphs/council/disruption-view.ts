@@ -5,7 +5,7 @@ export function describeDisruptionArea(disruption: Disruption): string {
   const area = disruption.area;
   switch (area.kind) {
     case 'council':
-      return 'Whole council area';
+      return 'Whole council';
     case 'postcodes':
       return `Postcodes ${area.postcodes.join(', ')}`;
     case 'rounds':

@@ -21,6 +21,8 @@ const STANDARD_SDL = readFileSync(projectPath('schema', 'council.graphql'), 'utf
 /** How far ahead `nextCollections` looks: far enough to find a 4-weekly or post-suspension collection. */
 const NEXT_COLLECTION_HORIZON_DAYS = 8 * 7;
 const DEFAULT_RANGE_DAYS = 14;
+/** The longest delay a disruption may carry (domain/disruptions/apply.ts validates it). */
+const MAX_DISRUPTION_DELAY_DAYS = 31;
 const MAX_RANGE_DAYS = 366;
 
 /** Reads a council's disruptions; the kit applies them to every answer. */
@@ -80,7 +82,7 @@ async function collectionsFor(
 ): Promise<CollectionView[]> {
   const services = await context.services();
   // Widen the regular range so a collection delayed into the range by a disruption is not lost.
-  const regular = await context.source.collections(property, { from: addDays(range.from, -14), to: range.to });
+  const regular = await context.source.collections(property, { from: addDays(range.from, -MAX_DISRUPTION_DELAY_DAYS), to: range.to });
   const disruptions = context.disruptions?.forCouncil(context.councilCode) ?? [];
   const adjusted = applyDisruptions(
     regular,
@@ -165,8 +167,12 @@ const resolvers = {
     dataSource: (_: unknown, __: unknown, context: CouncilRequestContext) => context.source.info(),
   },
   Disruption: {
-    __resolveReference: (ref: { councilCode: string; id: string }, context: CouncilRequestContext) =>
-      ref.councilCode === context.councilCode ? context.disruptions?.forCouncil(context.councilCode).find((d) => d.id === ref.id) ?? null : null,
+    __resolveReference: (ref: { councilCode: string; id: string }, context: CouncilRequestContext) => {
+      if (ref.councilCode !== context.councilCode) return null;
+      const disruption = context.disruptions?.forCouncil(context.councilCode).find((d) => d.id === ref.id);
+      // A copy: the store hands out frozen records, and federation tags entities with __typename.
+      return disruption ? { ...disruption } : null;
+    },
     area: (d: Disruption) => describeDisruptionArea(d),
     effect: (d: Disruption) => ({ cancelled: 'CANCELLED', delayed: 'DELAYED', 'leave-out': 'LEAVE_OUT' })[d.effect.kind],
     delayDays: (d: Disruption) => (d.effect.kind === 'delayed' ? d.effect.days : null),

@@ -8,15 +8,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { disruptionProblems, parsePostcodeArea, type Disruption, type DisruptionArea, type DisruptionEffect } from '../../../domain/disruptions/apply.js';
 import type { ChangeReason, IsoDate, ServiceType } from '../../../domain/types.js';
 import type { DisruptionReader } from '../subgraph.js';
+import { projectPath } from '../../../lib/project-path.js';
 
 /** `BINFO_DISRUPTIONS_DB`, else `<project>/var/disruptions.sqlite` (resolved from this file, not the cwd). */
 export const DEFAULT_DISRUPTIONS_DB =
-  process.env.BINFO_DISRUPTIONS_DB || fileURLToPath(new URL('../../../var/disruptions.sqlite', import.meta.url));
+  process.env.BINFO_DISRUPTIONS_DB || projectPath('var', 'disruptions.sqlite');
 
 /** What a council team writes; the store adds id, councilCode and the timestamps. */
 export interface DisruptionInput {

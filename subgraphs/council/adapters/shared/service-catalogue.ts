@@ -1,6 +1,6 @@
 // The council's services as the host configuration declares them, and how the words of a feed
 // ("Black Bin Day", "Collect Domestic Refuse", "240L Grey Wheelie Bin") are matched to them.
-import { CONTAINER_KINDS, type ContainerKind, type Frequency, type Service, type ServiceType } from '../../../../domain/types.js';
+import type { ContainerKind, Frequency, Service, ServiceType } from '../../../../domain/types.js';
 
 export interface ServiceDefinition {
   /** Stable id within the council; defaults to a slug of `name`. */
@@ -111,5 +111,3 @@ function guessKind(name: string): ContainerKind {
   const found = KIND_WORDS.find(([pattern]) => pattern.test(name));
   return found ? found[1] : 'OTHER';
 }
-
-export { CONTAINER_KINDS };

@@ -1,0 +1,30 @@
+// Enforces the operation limits inside Apollo Server's request pipeline. Tokens are counted on the source,
+// before parsing; depth and aliases once the document is parsed and valid (its size already bounded by
+// tokens). Each refusal is a 400 with extensions.code OPERATION_TOO_LARGE and the limit that was passed.
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { countTokensUpTo } from './count-tokens.js';
+import { measureOperation } from './measure-operation.js';
+import { operationTooLarge, type OperationLimits } from './operation-limits.js';
+
+export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveSource({ source }) {
+          if (countTokensUpTo(source, limits.maxTokens) > limits.maxTokens) {
+            throw operationTooLarge(`The operation has more than ${limits.maxTokens} tokens. Split it into smaller operations.`, limits.maxTokens);
+          }
+        },
+        async didResolveOperation({ document, operation }) {
+          const size = measureOperation(document, operation);
+          if (size.depth > limits.maxDepth) {
+            throw operationTooLarge(`The operation nests ${size.depth} fields deep; at most ${limits.maxDepth} are allowed.`, limits.maxDepth);
+          }
+          if (size.aliases > limits.maxAliases) {
+            throw operationTooLarge(`The operation uses ${size.aliases} aliases; at most ${limits.maxAliases} are allowed.`, limits.maxAliases);
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// Per-council resilience with cockatiel: a circuit breaker for each council, around retries with backoff
+// that fit inside the fetch's deadline. A council that keeps failing is left alone for a while (the breaker
+// answers at once, without touching it), then tried with one request (half-open) before traffic resumes.
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  IsolatedCircuitError,
+  circuitBreaker,
+  fullJitterGenerator,
+  handleAll,
+  handleWhen,
+  retry,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import { CouncilFailure } from '../council-router/council-http.js';
+import type { Deadline } from './deadline.js';
+import { forCouncil, type PerCouncil } from './per-council.js';
+
+export interface RetryOptions {
+  /** Further attempts after the first; 0 turns retrying off. */
+  retries: number;
+  /** Backoff before the first retry (full jitter), doubling up to `maxDelayMs`. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** A retry starts only if at least this long is left of the deadline after the longest backoff. */
+  minAttemptMs: number;
+}
+
+export interface CircuitBreakerOptions {
+  /** Consecutive failed fetches that open the circuit. */
+  consecutiveFailures: number;
+  /** How long an open circuit answers at once before letting one test request through. */
+  halfOpenAfterMs: number;
+}
+
+export type CircuitStateName = 'closed' | 'open' | 'half_open';
+
+export interface CouncilPolicyOptions {
+  retry?: PerCouncil<Partial<RetryOptions> | false>;
+  circuitBreaker?: PerCouncil<Partial<CircuitBreakerOptions> | false>;
+  onCircuitStateChange?: (councilCode: string, state: CircuitStateName) => void;
+  onRetry?: (councilCode: string, attempt: number, error: unknown) => void;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { retries: 1, initialDelayMs: 25, maxDelayMs: 200, minAttemptMs: 100 };
+export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerOptions = { consecutiveFailures: 5, halfOpenAfterMs: 10_000 };
+
+export interface PolicyRun {
+  deadline: Deadline;
+  /**
+   * Only an operation that cannot change anything may be sent twice. `_entities` fetches are queries;
+   * a mutation must never be retried, whatever failed.
+   */
+  idempotent: boolean;
+}
+
+export class CouncilPolicies {
+  private readonly breakers = new Map<string, CircuitBreakerPolicy | null>();
+
+  constructor(private readonly options: CouncilPolicyOptions = {}) {}
+
+  /** Runs `attempt` under the council's breaker and retry policy; failures come out as CouncilFailure. */
+  async run<T>(councilCode: string, run: PolicyRun, attempt: () => Promise<T>): Promise<T> {
+    const retrying = this.retryPolicy(councilCode, run);
+    const withRetries = () => (retrying ? retrying.execute(attempt) : attempt());
+    const breaker = this.breakerFor(councilCode);
+    if (!breaker) return withRetries();
+    try {
+      return await breaker.execute(withRetries);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+        throw new CouncilFailure('circuit_open', 'it failed repeatedly, so Binfo is not asking it for a short while', false);
+      }
+      throw error;
+    }
+  }
+
+  state(councilCode: string): CircuitStateName {
+    const breaker = this.breakers.get(councilCode);
+    return breaker ? stateName(breaker.state) : 'closed';
+  }
+
+  private retryPolicy(councilCode: string, run: PolicyRun) {
+    const configured = forCouncil(this.options.retry ?? {}, councilCode);
+    if (configured === false || !run.idempotent) return undefined;
+    const options = { ...DEFAULT_RETRY, ...configured };
+    if (options.retries <= 0) return undefined;
+    // cockatiel's backoff sleep is not abortable, so decide before sleeping that the retry still fits.
+    const worthRetrying = (error: Error) =>
+      error instanceof CouncilFailure && error.retryable && run.deadline.remainingMs() >= options.maxDelayMs + options.minAttemptMs;
+    const policy = retry(handleWhen(worthRetrying), {
+      maxAttempts: options.retries,
+      backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs, maxDelay: options.maxDelayMs, generator: fullJitterGenerator }),
+    });
+    if (this.options.onRetry) policy.onRetry((event) => this.options.onRetry!(councilCode, event.attempt, 'error' in event ? event.error : undefined));
+    return policy;
+  }
+
+  private breakerFor(councilCode: string): CircuitBreakerPolicy | null {
+    let breaker = this.breakers.get(councilCode);
+    if (breaker !== undefined) return breaker;
+    const configured = forCouncil(this.options.circuitBreaker ?? {}, councilCode);
+    if (configured === false) {
+      breaker = null;
+    } else {
+      const options = { ...DEFAULT_CIRCUIT_BREAKER, ...configured };
+      breaker = circuitBreaker(handleAll, { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.consecutiveFailures) });
+      const onChange = this.options.onCircuitStateChange;
+      if (onChange) breaker.onStateChange((state) => onChange(councilCode, stateName(state)));
+    }
+    this.breakers.set(councilCode, breaker);
+    return breaker;
+  }
+}
+
+function stateName(state: CircuitState): CircuitStateName {
+  if (state === CircuitState.Closed) return 'closed';
+  if (state === CircuitState.HalfOpen) return 'half_open';
+  return 'open';
+}

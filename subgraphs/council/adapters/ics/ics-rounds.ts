@@ -1,0 +1,196 @@
+// One round's calendar → schedule-engine Rounds, per service. Each recurring event becomes a Round
+// (its RRULE the pattern, its EXDATEs the exceptions); a one-off event beside an excluded date
+// becomes a move of that date; other one-offs are additions. Quirks of real feeds, each handled here:
+// - Several services in one event: Gedling's "Green Bin + Glass Box Day" is two services.
+// - One service in several rules: Gedling's green bin is two four-weekly rules, one with glass.
+// - A moved collection as EXDATE + a "(Changed Collection)" one-off (Gedling), or as EXDATE + RDATE,
+//   or as a RECURRENCE-ID override (the RFC 5545 way).
+// - A changed collection whose regular date lies just outside its rule (Gedling's Monday G1 moves
+//   the Monday 22 December glass collection to Saturday 20 December, but its rule only starts in
+//   January): the regular date is found by running the rule's weekly cycle back (or on).
+// - A split collection: Gedling's Friday G2 excludes 2 January from "Green Bin + Glass Box Day",
+//   keeps "Glass Box Day" on 2 January and moves "Green Bin Day" to Saturday 3 January.
+// - No rules at all, every collection its own event (Bristol): the weekly pattern is inferred.
+// - EXDATEs on days the rule would not produce: ignored, as RFC 5545 says.
+import { addDays, daysBetween, isoWeekday } from '../../../../domain/dates.js';
+import type { Round, RoundMove } from '../../../../domain/schedule/engine.js';
+import { RRULE_WEEKDAYS, regularDates, type RoundPattern } from '../../../../domain/schedule/recurrence.js';
+import type { IsoDate } from '../../../../domain/types.js';
+import type { DataProblem } from '../shared/data-problem.js';
+import type { ExplainMove } from '../shared/move-reason.js';
+import type { ServiceCatalogue } from '../shared/service-catalogue.js';
+import { inferWeeklyLattice, latticePattern } from '../shared/weekly-lattice.js';
+import { pairChangedCollections, type ExcludedDate, type OneOffDate } from './changed-collections.js';
+import type { CalendarEvent } from './ics-calendar.js';
+
+export interface CalendarRoundOptions {
+  /** The round this calendar is for, e.g. "Monday G1". */
+  round: string;
+  file: string;
+  catalogue: ServiceCatalogue;
+  /** A one-off whose summary matches this is a changed collection ("(Changed Collection)"). */
+  changedMarker: RegExp;
+  /** How far a changed collection may be from the regular date it replaces. */
+  withinDays: number;
+  explain: ExplainMove;
+}
+
+export interface CalendarRounds {
+  /** Rounds by service id, in catalogue order. */
+  byService: Map<string, Round[]>;
+  warnings: DataProblem[];
+}
+
+interface Rule {
+  pattern: RoundPattern;
+  summary: string;
+  exdates: Set<IsoDate>;
+  moves: RoundMove[];
+  additions: IsoDate[];
+}
+
+export function calendarRounds(events: readonly CalendarEvent[], options: CalendarRoundOptions): CalendarRounds {
+  const warnings: DataProblem[] = [];
+  const unmatched = new Set<string>();
+  const servicesOf = (event: CalendarEvent) => {
+    const ids = options.catalogue.match(event.summary);
+    if (ids.length === 0 && !unmatched.has(event.summary)) {
+      unmatched.add(event.summary);
+      warnings.push({ file: options.file, line: event.line, column: 'SUMMARY', message: `${JSON.stringify(event.summary)} matches no configured service, so it is left out` });
+    }
+    return ids;
+  };
+
+  const masters = events.filter((event) => event.rrule !== null && event.recurrenceId === null && !event.cancelled);
+  const overrides = events.filter((event) => event.recurrenceId !== null);
+  const masterByUid = new Map(masters.filter((m) => m.uid !== null).map((m) => [m.uid!, m]));
+  // An override whose recurring event is missing is just a one-off.
+  const orphanOverrides = overrides.filter((o) => o.uid === null || !masterByUid.has(o.uid));
+  const singles = [...events.filter((e) => e.rrule === null && e.recurrenceId === null), ...orphanOverrides].filter((e) => !e.cancelled);
+
+  const byService = new Map<string, Round[]>();
+  const masterServices = new Map(masters.map((m) => [m, servicesOf(m)]));
+  const singleServices = new Map(singles.map((s) => [s, servicesOf(s)]));
+  for (const serviceId of options.catalogue.ids()) {
+    const ruleEvents = masters.filter((m) => masterServices.get(m)!.includes(serviceId));
+    const singleEvents = singles.filter((s) => singleServices.get(s)!.includes(serviceId));
+    if (ruleEvents.length === 0 && singleEvents.length === 0) continue;
+    byService.set(serviceId, serviceRounds(serviceId, ruleEvents, singleEvents, overrides, options));
+  }
+  return { byService, warnings };
+}
+
+function serviceRounds(
+  serviceId: string,
+  ruleEvents: CalendarEvent[],
+  singleEvents: CalendarEvent[],
+  overrides: CalendarEvent[],
+  options: CalendarRoundOptions,
+): Round[] {
+  const rules: Rule[] = ruleEvents.map((event) => ({
+    pattern: { kind: 'rrule', rrule: event.rrule!, dtstart: event.start },
+    summary: event.summary,
+    exdates: new Set(event.exdates.filter((date) => isOccurrence(event, date))),
+    moves: [],
+    additions: [],
+  }));
+  let oneOffs: OneOffDate[] = singleEvents.map((event) => ({ date: event.start, changed: options.changedMarker.test(event.summary), summary: event.summary, line: event.line }));
+
+  // RECURRENCE-ID overrides say exactly which occurrence went where: no pairing needed.
+  ruleEvents.forEach((event, i) => {
+    for (const override of overrides.filter((o) => o.uid !== null && o.uid === event.uid)) {
+      const from = override.recurrenceId!;
+      if (override.cancelled) rules[i].exdates.add(from);
+      else if (override.start !== from) {
+        rules[i].exdates.delete(from);
+        rules[i].moves.push(move(from, override.start, override.summary, options));
+      }
+    }
+    // RDATEs are one-offs of this rule: one beside an EXDATE is a move (EXDATE + RDATE).
+    for (const date of event.rdates) {
+      if (!isOccurrence(event, date)) oneOffs.push({ date, changed: false, summary: event.summary, line: event.line });
+    }
+  });
+
+  if (rules.length === 0) {
+    // Every collection its own event: infer the cycle, then pair its gaps with the off-cycle dates.
+    const lattice = inferWeeklyLattice(oneOffs.map((o) => o.date))!;
+    rules.push({ pattern: latticePattern(lattice), summary: oneOffs[0].summary, exdates: new Set(lattice.missing), moves: [], additions: [] });
+    const offLattice = new Set(lattice.offLattice);
+    oneOffs = oneOffs.filter((o) => offLattice.has(o.date));
+  }
+  // A one-off on a day the rules already collect adds nothing (some feeds list both).
+  oneOffs = oneOffs.filter((o) => !rules.some((rule) => producesRegularly(rule, o.date)));
+
+  const excluded: ExcludedDate[] = rules.flatMap((rule, index) => [...rule.exdates].map((date) => ({ date, rule: index })));
+  const pairing = pairChangedCollections(excluded, oneOffs, options.withinDays);
+  for (const { excluded: x, oneOff } of pairing.pairs) {
+    rules[x.rule].exdates.delete(x.date);
+    // Excluded and re-added on the same day: it runs as normal.
+    if (x.date !== oneOff.date) rules[x.rule].moves.push(move(x.date, oneOff.date, oneOff.summary, options));
+  }
+  const taken = new Set(rules.flatMap((rule) => [...rule.exdates, ...rule.moves.map((m) => m.from)]));
+  for (const oneOff of pairing.unpairedOneOffs) {
+    const inferred = oneOff.changed ? regularDateBeyondRule(oneOff.date, rules, taken, options.withinDays) : null;
+    if (inferred) {
+      taken.add(inferred.from);
+      rules[inferred.rule].moves.push(move(inferred.from, oneOff.date, oneOff.summary, options));
+    } else {
+      rules[0].additions.push(oneOff.date);
+    }
+  }
+
+  return rules.map((rule) => ({
+    id: options.round,
+    serviceId,
+    pattern: rule.pattern,
+    exceptions: [...rule.exdates].sort(),
+    additions: [...new Set(rule.additions)].sort(),
+    moved: rule.moves.sort((a, b) => (a.from < b.from ? -1 : 1)),
+  }));
+}
+
+function move(from: IsoDate, to: IsoDate, summary: string, options: CalendarRoundOptions): RoundMove {
+  const { reason, note } = options.explain(from, to, summary);
+  return note === null ? { from, to, reason } : { from, to, reason, note };
+}
+
+function isOccurrence(event: CalendarEvent, date: IsoDate): boolean {
+  return regularDates({ kind: 'rrule', rrule: event.rrule!, dtstart: event.start }, date, date).length > 0;
+}
+
+function producesRegularly(rule: Rule, date: IsoDate): boolean {
+  return !rule.exdates.has(date) && regularDates(rule.pattern, date, date).length > 0;
+}
+
+/**
+ * For a changed collection with no excluded date to pair with: the nearest date of a weekly rule's
+ * cycle, run beyond the rule's own start or end, that no rule collects on and no other change claims.
+ */
+function regularDateBeyondRule(date: IsoDate, rules: Rule[], taken: Set<IsoDate>, withinDays: number): { from: IsoDate; rule: number } | null {
+  let best: { from: IsoDate; rule: number; distance: number } | null = null;
+  rules.forEach((rule, index) => {
+    const cycle = weeklyCycle(rule.pattern);
+    if (!cycle) return;
+    const period = 7 * cycle.everyWeeks;
+    const k = Math.floor(daysBetween(cycle.anchor, date) / period);
+    for (const from of [addDays(cycle.anchor, k * period), addDays(cycle.anchor, (k + 1) * period)]) {
+      const distance = Math.abs(daysBetween(from, date));
+      if (distance === 0 || distance > withinDays || taken.has(from)) continue;
+      if (rules.some((other) => regularDates(other.pattern, from, from).length > 0)) continue;
+      if (!best || distance < best.distance || (distance === best.distance && from < best.from)) best = { from, rule: index, distance };
+    }
+  });
+  return best && { from: (best as { from: IsoDate }).from, rule: (best as { rule: number }).rule };
+}
+
+/** A plain weekly rule (one weekday, every N weeks) as its cycle; null for anything else. */
+function weeklyCycle(pattern: RoundPattern): { anchor: IsoDate; everyWeeks: number } | null {
+  if (pattern.kind === 'weekly') return { anchor: pattern.anchor, everyWeeks: pattern.everyWeeks };
+  const parts = new Map(pattern.rrule.split(';').map((part) => part.split('=') as [string, string]));
+  if (parts.get('FREQ') !== 'WEEKLY') return null;
+  const byday = parts.get('BYDAY');
+  if (byday !== undefined && byday !== RRULE_WEEKDAYS[isoWeekday(pattern.dtstart) - 1]) return null;
+  if ([...parts.keys()].some((name) => !['FREQ', 'INTERVAL', 'BYDAY', 'UNTIL', 'COUNT', 'WKST'].includes(name))) return null;
+  return { anchor: pattern.dtstart, everyWeeks: Number(parts.get('INTERVAL') ?? 1) };
+}

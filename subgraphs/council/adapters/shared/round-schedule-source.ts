@@ -1,0 +1,66 @@
+// One loaded snapshot of a council's adapted data: properties, each on some rounds, and each round
+// as schedule-engine Rounds per service. ICS and CSV adapters both produce this; the engine does
+// every date (bank holidays, moves, exceptions), so adapted councils behave like the sample ones.
+import type { BankHolidayCalendar } from '../../../../domain/bank-holidays/calendar.js';
+import type { CouncilBankHolidayRules } from '../../../../domain/bank-holidays/policy.js';
+import { collectionsBetween, type Round } from '../../../../domain/schedule/engine.js';
+import type { Collection, Service } from '../../../../domain/types.js';
+import type { CouncilDataSource, DataSourceInfo, DataSourceKind, DateRange, PropertyRecord } from '../../data-source.js';
+
+/** Rounds by round name, then by service id. */
+export type RoundTable = ReadonlyMap<string, ReadonlyMap<string, readonly Round[]>>;
+
+export interface RoundScheduleData {
+  councilCode: string;
+  kind: DataSourceKind;
+  notice: string | null;
+  loadedAt: Date;
+  services: Service[];
+  properties: PropertyRecord[];
+  rounds: RoundTable;
+  rules: CouncilBankHolidayRules;
+  bankHolidays: BankHolidayCalendar;
+}
+
+export class RoundScheduleSource implements CouncilDataSource {
+  readonly councilCode: string;
+  private readonly byUprn: Map<string, PropertyRecord>;
+  private readonly byPostcode: Map<string, PropertyRecord[]>;
+
+  constructor(private readonly data: RoundScheduleData) {
+    this.councilCode = data.councilCode;
+    this.byUprn = new Map(data.properties.map((property) => [property.uprn, property]));
+    this.byPostcode = new Map();
+    for (const property of data.properties) {
+      const list = this.byPostcode.get(property.address.postcode) ?? [];
+      list.push(property);
+      this.byPostcode.set(property.address.postcode, list);
+    }
+  }
+
+  info(): DataSourceInfo {
+    return { kind: this.data.kind, notice: this.data.notice, updatedAt: this.data.loadedAt, stale: false };
+  }
+
+  async services(): Promise<Service[]> {
+    return this.data.services;
+  }
+
+  async propertiesInPostcode(postcode: string): Promise<PropertyRecord[]> {
+    return this.byPostcode.get(postcode) ?? [];
+  }
+
+  async propertiesByUprn(uprns: readonly string[]): Promise<(PropertyRecord | null)[]> {
+    return uprns.map((uprn) => this.byUprn.get(uprn) ?? null);
+  }
+
+  async collections(property: PropertyRecord, range: DateRange): Promise<Collection[]> {
+    const rounds = property.serviceIds.flatMap((serviceId) => this.data.rounds.get(property.roundIds[serviceId])?.get(serviceId) ?? []);
+    return collectionsBetween({ rounds: [...rounds], from: range.from, to: range.to, bankHolidays: this.data.bankHolidays, rules: this.data.rules });
+  }
+
+  /** Everything loaded, for tests and checks. */
+  snapshot(): RoundScheduleData {
+    return this.data;
+  }
+}
