@@ -108,3 +108,8 @@ export function resolveCouncilEndpoints(
   }
   return endpoints;
 }
+
+/** Name, fallback link and whether it collects waste, for every council: what an error about a council needs. */
+export function councilDirectoryOf(councils: readonly CouncilRecord[]): Map<string, { name: string; fallbackUrl: string; collectsWaste: boolean }> {
+  return new Map(councils.map((c) => [c.code, { name: c.name, fallbackUrl: c.binDayUrl ?? c.website, collectsWaste: c.collectsWaste }]));
+}

@@ -8,9 +8,23 @@ import type { GraphQLFormattedError } from 'graphql';
 import { handleGraphQLRequest, sendJson } from '../lib/http/apollo-handler.js';
 import { listen, type RunningServer } from '../lib/http/listen.js';
 import { ErrorCode } from '../schema/error-codes.js';
+import type { EntityCache } from './cache/entity-cache.js';
+import { RedisEntityCache } from './cache/redis-entity-cache.js';
+import { StaleAnswers } from './cache/stale-answers.js';
+import { staleAnswersPlugin } from './cache/stale-answers-plugin.js';
 import type { CouncilEndpoint } from './council-registry.js';
 import { CouncilRouterDataSource, type CouncilRouterOptions } from './council-router/council-router-data-source.js';
+import { bindRequestScope } from './council-router/request-scope.js';
+import { CouncilFanOut } from './limits/council-fan-out.js';
+import { operationLimitsPlugin } from './limits/operation-limits-plugin.js';
+import { resolveOperationLimits, type OperationLimits } from './limits/operation-limits.js';
+import { identifyClient, RateLimiter, type RateLimitOptions } from './limits/rate-limit.js';
 import { nationalSubgraphSchema } from './national/national-subgraph.js';
+import { both, councilObservers } from './observability/council-observers.js';
+import { observeRequest } from './observability/http-observer.js';
+import { createLogger, throttled, type Logger } from './observability/logger.js';
+import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.js';
+import { requestIdFrom } from './observability/request-id.js';
 import { dateArgumentsPlugin } from './plugins/date-arguments.js';
 
 export interface CouncilDirectoryEntry {
@@ -29,12 +43,28 @@ export interface GatewayOptions {
   host?: string;
   /** Introspection is off in production unless asked for. */
   introspection?: boolean;
+  /** Per-council retries, circuit breakers, response size limit and the entity cache (see CouncilRouterOptions). */
   router?: CouncilRouterOptions;
   log?: (entry: Record<string, unknown>) => void;
+  /** Structured JSON logger; one at LOG_LEVEL (default info) writing to stdout when not given. */
+  logger?: Logger;
+  /** Depth, aliases, tokens, body size and councils per operation (defaults in limits/operation-limits.ts). */
+  limits?: Partial<OperationLimits>;
+  /** Token bucket per client (x-api-key, else IP) answering 429 with Retry-After; `false` turns it off. */
+  rateLimit?: RateLimitOptions | false;
+  /** GET /metrics for Prometheus; `false` turns it off, `{ defaultMetrics: false }` leaves out process metrics. */
+  metrics?: boolean | { defaultMetrics?: boolean };
+  /**
+   * Keep the entity cache in Redis (e.g. redis://127.0.0.1:6379/0) so replicas share it; defaults to the
+   * BINFO_REDIS_URL environment variable. Ignored when `router.cache` is `false` or names its own store.
+   */
+  redisUrl?: string;
 }
 
 export interface RunningGateway extends RunningServer {
   graphqlUrl: string;
+  /** The gateway's Prometheus registry (also served at /metrics). */
+  metrics?: GatewayMetrics;
 }
 
 /** Hide internals from clients: errors without a stable code become a plain message. */
@@ -48,15 +78,19 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
 
-const defaultLog = (entry: Record<string, unknown>) => console.error(JSON.stringify(entry));
-
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const logger = options.logger ?? createLogger();
+  const log = options.log ?? ((entry: Record<string, unknown>) => logger.error(entry, String(entry.msg ?? 'gateway error')));
+  const limits = resolveOperationLimits(options.limits);
+  const metrics = options.metrics === false ? undefined : createGatewayMetrics(typeof options.metrics === 'object' ? options.metrics : {});
+  const rateLimiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {});
+  const redis = sharedCache(options, logger);
   const router = new CouncilRouterDataSource(
     {
       endpoint: (code) => options.councilEndpoints.get(code),
       describe: (code) => options.councilDirectory.get(code),
     },
-    options.router,
+    withObservers(withCacheStore(options.router, redis), councilObservers(metrics, logger)),
   );
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -78,30 +112,80 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError: (formatted, error) => {
       const masked = maskError(formatted);
       // Internals stay in the server's log, with enough to debug; the client gets the masked error.
-      if (masked.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) (options.log ?? defaultLog)({ level: 'error', msg: 'internal error', error: String(error), path: formatted.path });
+      if (masked.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) log({ level: 'error', msg: 'internal error', error: String(error), path: formatted.path });
       return masked;
     },
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), dateArgumentsPlugin()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      operationLimitsPlugin(limits),
+      dateArgumentsPlugin(),
+      staleAnswersPlugin(),
+    ],
   });
   await apollo.start();
+
+  /** A fresh context per request, with the scope the council router reads and writes. */
+  const contextFor = (requestId: string) => async () => {
+    const context = {};
+    bindRequestScope(context, { requestId, stale: new StaleAnswers(), fanOut: new CouncilFanOut(limits.maxCouncilsPerOperation) });
+    return context;
+  };
 
   const running = await listen(
     async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      const requestId = requestIdFrom(req.headers['x-request-id']);
+      res.setHeader('x-request-id', requestId);
       if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
       if (url.pathname === '/ready') return sendJson(res, 200, { status: 'ready', councils: options.councilEndpoints.size });
-      if (url.pathname === '/graphql') return handleGraphQLRequest(apollo, req, res, async () => ({}));
+      if (url.pathname === '/metrics' && metrics) {
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        return void res.end(text);
+      }
+      if (url.pathname === '/graphql') {
+        const client = identifyClient(req, options.rateLimit ? options.rateLimit.trustProxy : false);
+        observeRequest(req, res, { requestId, client: client.label, logger, metrics });
+        if (rateLimiter && !rateLimiter.admit(client, res)) return;
+        return handleGraphQLRequest(apollo, req, res, contextFor(requestId), { bodyLimitBytes: limits.maxBodyBytes });
+      }
       sendJson(res, 404, { error: 'Not found. The national graph is at /graphql.' });
     },
-    { port: options.port, host: options.host, onError: (error) => options.log?.({ level: 'error', msg: 'gateway request failed', error: String(error) }) },
+    { port: options.port, host: options.host, onError: (error) => log({ level: 'error', msg: 'gateway request failed', error: String(error) }) },
   );
   return {
     ...running,
     graphqlUrl: `${running.url}/graphql`,
+    metrics,
     close: async () => {
       await running.close();
       await apollo.stop();
       await router.close();
+      await redis?.close();
     },
+  };
+}
+
+/** The Redis entity cache, when one is asked for and the router does not bring its own store. */
+function sharedCache(options: GatewayOptions, logger: Logger): RedisEntityCache | undefined {
+  const url = options.redisUrl ?? process.env.BINFO_REDIS_URL;
+  if (!url || options.router?.cache === false || options.router?.cache?.store) return undefined;
+  return new RedisEntityCache({ url, onError: throttled((message, error) => logger.warn({ err: error }, `entity cache (Redis): ${message}`)) });
+}
+
+function withCacheStore(router: CouncilRouterOptions | undefined, store: EntityCache | undefined): CouncilRouterOptions {
+  if (!store || router?.cache === false) return { ...router };
+  return { ...router, cache: { ...router?.cache, store } };
+}
+
+function withObservers(router: CouncilRouterOptions, observers: ReturnType<typeof councilObservers>): CouncilRouterOptions {
+  return {
+    ...router,
+    onCouncilRequest: both(observers.onCouncilRequest, router.onCouncilRequest),
+    onCouncilFailure: both(observers.onCouncilFailure, router.onCouncilFailure),
+    onCacheLookup: both(observers.onCacheLookup, router.onCacheLookup),
+    onCircuitStateChange: both(observers.onCircuitStateChange, router.onCircuitStateChange),
+    onRetry: both(observers.onRetry, router.onRetry),
   };
 }

@@ -4,7 +4,8 @@
 // npm start -- calendar      -> only the calendar subgraph (CALENDAR_PORT, default 4003)
 // npm start -- gateway       -> only the gateway, routing to DIRECTORY_URL, CALENDAR_URL and COUNCIL_HOST_URL
 import '../gateway/disable-telemetry.js';
-import { readCouncilRegistryConfig, resolveCouncilEndpoints } from '../gateway/council-registry.js';
+import { councilDirectoryOf, readCouncilRegistryConfig, resolveCouncilEndpoints } from '../gateway/council-registry.js';
+import { LiveCouncilRegistry } from '../gateway/live-council-registry.js';
 import { startGateway } from '../gateway/server.js';
 import { loadSupergraph } from '../gateway/supergraph.js';
 import { loadShippedBankHolidays } from '../subgraphs/calendar/load-bank-holidays.js';
@@ -74,8 +75,10 @@ async function main(): Promise<void> {
     case 'gateway': {
       const composed = await loadSupergraph();
       const councils = loadCouncilRegistry();
-      const councilHost = process.env.COUNCIL_HOST_URL ?? 'http://127.0.0.1:4002';
-      const endpoints = resolveCouncilEndpoints(readCouncilRegistryConfig(DEFAULT_COUNCIL_REGISTRY), councils.all(), { councilHost });
+      const substitutions = { councilHost: process.env.COUNCIL_HOST_URL ?? 'http://127.0.0.1:4002' };
+      const endpoints = resolveCouncilEndpoints(readCouncilRegistryConfig(DEFAULT_COUNCIL_REGISTRY), councils.all(), substitutions, DEFAULT_COUNCIL_REGISTRY);
+      const registry = new LiveCouncilRegistry({ path: DEFAULT_COUNCIL_REGISTRY, councils: councils.all(), substitutions, endpoints });
+      registry.watch();
       const gateway = await startGateway({
         supergraphSdl: composed.supergraphSdl,
         subgraphUrls: {
@@ -83,11 +86,11 @@ async function main(): Promise<void> {
           calendar: process.env.CALENDAR_URL ?? 'http://127.0.0.1:4003/graphql',
         },
         councilEndpoints: endpoints,
-        councilDirectory: new Map(councils.all().map((c) => [c.code, { name: c.name, fallbackUrl: c.binDayUrl ?? c.website, collectsWaste: c.collectsWaste }])),
+        councilDirectory: councilDirectoryOf(councils.all()),
         port: envPort('PORT', 4000),
         host,
       });
-      closers.push(gateway.close);
+      closers.push(async () => registry.close(), gateway.close);
       console.log(`Gateway ready in ${ms()}: ${gateway.graphqlUrl}`);
       break;
     }

@@ -5,9 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BankHolidayCalendar } from '../domain/bank-holidays/calendar.js';
-import { readCouncilRegistryConfig, resolveCouncilEndpoints, type CouncilEndpoint } from '../gateway/council-registry.js';
+import { councilDirectoryOf, readCouncilRegistryConfig, resolveCouncilEndpoints, type CouncilEndpoint } from '../gateway/council-registry.js';
 import { LiveCouncilRegistry } from '../gateway/live-council-registry.js';
-import { startGateway, type CouncilDirectoryEntry, type GatewayOptions, type RunningGateway } from '../gateway/server.js';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/server.js';
 import { loadSupergraph } from '../gateway/supergraph.js';
 import { PROJECT_ROOT } from '../lib/project-path.js';
 import type { ServedSchema } from '../lib/http/serve-schema.js';
@@ -87,9 +87,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (options.endpoints) endpoints = options.endpoints(endpoints);
   const registry = new LiveCouncilRegistry({ path: registryPath, councils: data.councils.all(), substitutions, endpoints, log: options.log });
   if (options.watchRegistry) registry.watch();
-  const councilDirectory = new Map<string, CouncilDirectoryEntry>(
-    data.councils.all().map((c) => [c.code, { name: c.name, fallbackUrl: c.binDayUrl ?? c.website, collectsWaste: c.collectsWaste }]),
-  );
+  const councilDirectory = councilDirectoryOf(data.councils.all());
   const gateway = await startGateway({
     supergraphSdl: supergraph.supergraphSdl,
     subgraphUrls: { directory: directory.graphqlUrl, calendar: calendar.graphqlUrl },

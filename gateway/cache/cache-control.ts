@@ -6,7 +6,11 @@
 // (An older answer is only ever served when the council cannot be reached, and is then marked stale.)
 
 export const MAX_FRESH_SECONDS = 60;
-export const DEFAULT_FRESH_SECONDS = 30;
+/**
+ * Fresh time when a council says nothing. Short enough that an edit shows within seconds (residents re-check
+ * after a post on social media), long enough to absorb a burst of identical questions.
+ */
+export const DEFAULT_FRESH_SECONDS = 10;
 
 export interface CachePolicy {
   /** False when the council said its answer must not be kept at all. */

@@ -16,6 +16,7 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
           }
         },
         async didResolveOperation({ document, operation }) {
+          if (!operation) return; // Apollo Server itself refuses a document without the named operation.
           const size = measureOperation(document, operation);
           if (size.depth > limits.maxDepth) {
             throw operationTooLarge(`The operation nests ${size.depth} fields deep; at most ${limits.maxDepth} are allowed.`, limits.maxDepth);

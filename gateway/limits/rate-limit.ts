@@ -16,6 +16,12 @@ export interface RateLimitOptions {
   ruleFor?: (client: ClientIdentity) => BucketRule | undefined;
   /** Use the first X-Forwarded-For address as the client IP: only behind a proxy that sets it. */
   trustProxy?: boolean;
+  /**
+   * Leave clients on this machine (loopback) unlimited; default true. Local tools, health checks and the
+   * test suites would otherwise share one bucket, and so would every client behind a reverse proxy on the
+   * same host, which should set `trustProxy` so that each client is its own X-Forwarded-For address.
+   */
+  exemptLoopback?: boolean;
   maxClients?: number;
 }
 
@@ -27,6 +33,8 @@ export interface ClientIdentity {
   id: string;
   /** Safe to log: the IP, or a short hash of the key. */
   label: string;
+  /** The client's IP address, when identified by it. */
+  ip?: string;
 }
 
 export function identifyClient(req: IncomingMessage, trustProxy = false): ClientIdentity {
@@ -35,7 +43,11 @@ export function identifyClient(req: IncomingMessage, trustProxy = false): Client
   if (key) return { kind: 'api-key', id: `key:${key}`, label: `key:${createHash('sha256').update(key).digest('hex').slice(0, 12)}` };
   const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0].trim() : '';
   const ip = forwarded || req.socket.remoteAddress || 'unknown';
-  return { kind: 'ip', id: `ip:${ip}`, label: ip };
+  return { kind: 'ip', id: `ip:${ip}`, label: ip, ip };
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || /^(::ffff:)?127\./.test(ip);
 }
 
 export class RateLimiter {
@@ -52,6 +64,7 @@ export class RateLimiter {
 
   /** True when the request may go on; otherwise the 429 has been sent. */
   admit(client: ClientIdentity, res: ServerResponse): boolean {
+    if ((this.options.exemptLoopback ?? true) && client.ip && isLoopback(client.ip)) return true;
     const rule = this.options.ruleFor?.(client) ?? this.rule;
     const result = this.buckets.take(client.id, rule);
     if (result.allowed) return true;

@@ -9,16 +9,23 @@ export interface ServedSchema extends RunningServer {
   graphqlUrl: string;
 }
 
-export async function serveSchema(options: { name: string; schema: GraphQLSchema; port?: number; host?: string }): Promise<ServedSchema> {
-  const apollo = new ApolloServer<BaseContext>({
-    schema: options.schema,
+/** The Apollo Server settings every Binfo subgraph shares, started and ready to handle requests. */
+export async function startSubgraphServer<TContext extends BaseContext>(schema: GraphQLSchema): Promise<ApolloServer<TContext>> {
+  const apollo = new ApolloServer<TContext>({
+    schema,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    // The gateway reads the SDL through `_service`; introspection is still useful to council developers.
     introspection: true,
     // Federated tracing (ftv1) goes to Apollo's cloud, which Binfo never uses.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
+  return apollo;
+}
+
+export async function serveSchema(options: { name: string; schema: GraphQLSchema; port?: number; host?: string }): Promise<ServedSchema> {
+  const apollo = await startSubgraphServer(options.schema);
   const running = await listen(
     async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');

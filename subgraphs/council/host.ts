@@ -1,10 +1,9 @@
 // A council host: one process serving many councils, each at its own URL path
 // (/councils/<GSS code>/graphql), all over one shared subgraph schema.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServer } from '@apollo/server';
 import { handleGraphQLRequest, sendJson } from '../../lib/http/apollo-handler.js';
 import { listen, type RunningServer } from '../../lib/http/listen.js';
+import { startSubgraphServer } from '../../lib/http/serve-schema.js';
 import type { CouncilDataSource } from './data-source.js';
 import { councilSubgraphSchema, createCouncilRequestContext, type CouncilRequestContext, type DisruptionReader } from './subgraph.js';
 
@@ -29,16 +28,7 @@ export async function startCouncilHost(options: CouncilHostOptions): Promise<Cou
   for (const source of options.sources) sources.set(source.councilCode, source);
   const disruptions = options.disruptions ?? null;
 
-  const apollo = new ApolloServer<CouncilRequestContext>({
-    schema: councilSubgraphSchema(),
-    csrfPrevention: true,
-    includeStacktraceInErrorResponses: false,
-    // The gateway reads the SDL through `_service`; introspection is still useful to council developers.
-    introspection: true,
-    // Federated tracing (ftv1) goes to Apollo's cloud, which Binfo never uses.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
-  });
-  await apollo.start();
+  const apollo = await startSubgraphServer<CouncilRequestContext>(councilSubgraphSchema());
 
   const running = await listen(
     async (req, res) => {

@@ -169,9 +169,9 @@ function producesRegularly(rule: Rule, date: IsoDate): boolean {
  */
 function regularDateBeyondRule(date: IsoDate, rules: Rule[], taken: Set<IsoDate>, withinDays: number): { from: IsoDate; rule: number } | null {
   let best: { from: IsoDate; rule: number; distance: number } | null = null;
-  rules.forEach((rule, index) => {
+  for (const [index, rule] of rules.entries()) {
     const cycle = weeklyCycle(rule.pattern);
-    if (!cycle) return;
+    if (!cycle) continue;
     const period = 7 * cycle.everyWeeks;
     const k = Math.floor(daysBetween(cycle.anchor, date) / period);
     for (const from of [addDays(cycle.anchor, k * period), addDays(cycle.anchor, (k + 1) * period)]) {
@@ -180,8 +180,8 @@ function regularDateBeyondRule(date: IsoDate, rules: Rule[], taken: Set<IsoDate>
       if (rules.some((other) => regularDates(other.pattern, from, from).length > 0)) continue;
       if (!best || distance < best.distance || (distance === best.distance && from < best.from)) best = { from, rule: index, distance };
     }
-  });
-  return best && { from: (best as { from: IsoDate }).from, rule: (best as { rule: number }).rule };
+  }
+  return best ? { from: best.from, rule: best.rule } : null;
 }
 
 /** A plain weekly rule (one weekday, every N weeks) as its cycle; null for anything else. */
