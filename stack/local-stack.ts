@@ -22,7 +22,8 @@ import { SampleCouncilSource } from '../subgraphs/council/sample/sample-source.j
 import { loadDirectoryData, startDirectory } from '../subgraphs/directory/server.js';
 import type { DirectoryData } from '../subgraphs/directory/subgraph.js';
 
-export const DEFAULT_COUNCIL_REGISTRY = resolve(PROJECT_ROOT, 'councils.yaml');
+/** councils.yaml, or the file named by BINFO_COUNCIL_REGISTRY. */
+export const DEFAULT_COUNCIL_REGISTRY = process.env.BINFO_COUNCIL_REGISTRY || resolve(PROJECT_ROOT, 'councils.yaml');
 
 export interface LocalStackOptions {
   port?: number;
