@@ -50,6 +50,8 @@ export interface HolidayAdjustment {
   cancelled: boolean;
   /** The holiday behind a policy move (the one on, or the latest before, the regular day); null for table entries. */
   holiday: BankHoliday | null;
+  /** Every holiday that moved it, in date order (a slip over Boxing Day can also skip New Year's Day). */
+  holidays?: BankHoliday[];
   /** The table entry's note, when a table entry decided. */
   note: string | null;
 }
@@ -115,7 +117,7 @@ export function bankHolidayAdjuster(calendar: BankHolidayCalendar, rules: Counci
     if (tableCancelled.has(regular)) return { date: regular, moved: false, cancelled: true, holiday: null, note: null };
     const policyMove = byPolicy(regular, calendar, rules.division);
     if (!policyMove) return { date: regular, moved: false, cancelled: false, holiday: null, note: null };
-    return { date: policyMove.date, moved: true, cancelled: false, holiday: policyMove.holiday, note: null };
+    return { date: policyMove.date, moved: true, cancelled: false, holiday: policyMove.holiday, holidays: policyMove.holidays ?? [policyMove.holiday], note: null };
   };
 }
 
@@ -124,7 +126,7 @@ export function adjustForBankHolidays(regular: IsoDate, calendar: BankHolidayCal
   return bankHolidayAdjuster(calendar, rules)(regular);
 }
 
-type PolicyMove = { date: IsoDate; holiday: BankHoliday } | null;
+type PolicyMove = { date: IsoDate; holiday: BankHoliday; holidays?: BankHoliday[] } | null;
 type PolicyRule = (regular: IsoDate, calendar: BankHolidayCalendar, division: BankHolidayDivision) => PolicyMove;
 
 const SATURDAY = 6;
@@ -136,15 +138,20 @@ const POLICIES: Record<BankHolidayPolicy['kind'], PolicyRule> = {
     const saturday = addDays(monday, SATURDAY - 1);
     let shift = 0;
     let cause: BankHoliday | null = null;
+    const causes: BankHoliday[] = [];
     for (let day = monday; day <= regular; day = addDays(day, 1)) {
       const holiday = calendar.holidayOn(division, day);
       if (holiday) [shift, cause] = [shift + 1, holiday];
+      if (holiday) causes.push(holiday);
     }
     if (!cause) return null;
     let date = addDays(regular, shift);
     // Mon 25 + Tue 26 Dec: Monday's collection would land on Boxing Day, so it goes on to Wednesday.
-    while (date < saturday && calendar.isHoliday(division, date)) date = addDays(date, 1);
-    return { date: date > saturday ? saturday : date, holiday: cause };
+    while (date < saturday && calendar.isHoliday(division, date)) {
+      causes.push(calendar.holidayOn(division, date)!);
+      date = addDays(date, 1);
+    }
+    return { date: date > saturday ? saturday : date, holiday: cause, holidays: causes };
   },
 
   'saturday-before'(regular, calendar, division) {

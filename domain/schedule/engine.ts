@@ -6,7 +6,7 @@
 import type { BankHolidayCalendar } from '../bank-holidays/calendar.js';
 import { bankHolidayAdjuster, maxDisplacementDays } from '../bank-holidays/policy.js';
 import type { CouncilBankHolidayRules } from '../bank-holidays/policy.js';
-import { addDays, assertIsoDate, daysBetween, isIsoDate } from '../dates.js';
+import { addDays, assertIsoDate, daysBetween, isIsoDate, isoWeekday, MONTH_NAMES, WEEKDAY_NAMES } from '../dates.js';
 import { CHANGE_REASONS } from '../types.js';
 import type { ChangeReason, Collection, CollectionStatus, IsoDate } from '../types.js';
 import { patternProblems, regularDates } from './recurrence.js';
@@ -86,7 +86,7 @@ export function collectionsBetween(query: CollectionsQuery): Collection[] {
       if (actual.cancelled) {
         collections.push(collection(round, regular, 'CANCELLED', null, 'BANK_HOLIDAY', actual.note));
       } else if (actual.moved) {
-        const note = actual.note ?? (actual.holiday ? `Because of ${actual.holiday.title} (${actual.holiday.date})` : null);
+        const note = actual.note ?? holidayNote(actual.holidays ?? (actual.holiday ? [actual.holiday] : []));
         collections.push(collection(round, actual.date, 'MOVED', regular, 'BANK_HOLIDAY', note));
       } else {
         collections.push(collection(round, regular, 'SCHEDULED', null, null, null));
@@ -221,4 +221,11 @@ export function roundProblems(round: Round): string[] {
 function assertValidRound(round: Round): void {
   const problems = roundProblems(round);
   if (problems.length > 0) throw new InvalidRoundError(round.id, problems);
+}
+
+/** "Because of Boxing Day (Monday 28 December) and New Year’s Day (Friday 1 January)". */
+function holidayNote(holidays: readonly { title: string; date: IsoDate }[]): string | null {
+  if (!holidays.length) return null;
+  const named = holidays.map((h) => `${h.title} (${WEEKDAY_NAMES[isoWeekday(h.date) - 1]} ${Number(h.date.slice(8, 10))} ${MONTH_NAMES[Number(h.date.slice(5, 7)) - 1]})`);
+  return `Because of ${named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0]}`;
 }

@@ -63,6 +63,23 @@ export interface GraphDisruption {
   url: string | null;
 }
 
+export interface GraphPostcodeCouncil {
+  code: string;
+  name: string;
+  binDayUrl: string | null;
+  website: string | null;
+  dataSource: GraphDataSource | null;
+  /** Null when the council could not answer (see the errors). */
+  properties: Array<{ uprn: string; councilCode: string; address: { singleLine: string } | null }> | null;
+}
+
+export interface GraphPostcodeLookup {
+  postcode: string;
+  coverage: string;
+  notice: string | null;
+  councils: GraphPostcodeCouncil[] | null;
+}
+
 const COLLECTION_FIELDS = `
   fragment BinfoWebCollection on Collection {
     date status originalDate changeReason note
@@ -90,7 +107,7 @@ export const ADDRESS_QUERY = `
     }
     property(councilCode: $council, uprn: $uprn) {
       uprn councilCode
-      address { singleLine }
+      address { singleLine postcode }
       dataSource { kind notice stale updatedAt }
       services {
         id name type
@@ -98,7 +115,6 @@ export const ADDRESS_QUERY = `
         frequency { description }
         subscription { required description url }
       }
-      nextCollections { ...BinfoWebCollection }
       collections(from: $from, to: $to) { ...BinfoWebCollection }
     }
   }

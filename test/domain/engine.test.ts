@@ -28,9 +28,9 @@ const scheduled = (date: string, serviceId: string): Collection => ({
 describe('collections around Easter 2026 in England (slip)', () => {
   it('Good Friday’s refuse (3 April) is MOVED to Saturday 4 April with its original date; Easter Monday’s recycling to Tuesday 7 April', () => {
     expect(between([fridayRefuse, mondayRecycling], '2026-03-30', '2026-04-12')).toEqual([
-      { date: '2026-04-04', serviceId: 'refuse', status: 'MOVED', originalDate: '2026-04-03', changeReason: 'BANK_HOLIDAY', note: 'Because of Good Friday (2026-04-03)', disruptionId: null },
-      { date: '2026-04-07', serviceId: 'recycling', status: 'MOVED', originalDate: '2026-04-06', changeReason: 'BANK_HOLIDAY', note: 'Because of Easter Monday (2026-04-06)', disruptionId: null },
-      { date: '2026-04-11', serviceId: 'refuse', status: 'MOVED', originalDate: '2026-04-10', changeReason: 'BANK_HOLIDAY', note: 'Because of Easter Monday (2026-04-06)', disruptionId: null },
+      { date: '2026-04-04', serviceId: 'refuse', status: 'MOVED', originalDate: '2026-04-03', changeReason: 'BANK_HOLIDAY', note: 'Because of Good Friday (Friday 3 April)', disruptionId: null },
+      { date: '2026-04-07', serviceId: 'recycling', status: 'MOVED', originalDate: '2026-04-06', changeReason: 'BANK_HOLIDAY', note: 'Because of Easter Monday (Monday 6 April)', disruptionId: null },
+      { date: '2026-04-11', serviceId: 'refuse', status: 'MOVED', originalDate: '2026-04-10', changeReason: 'BANK_HOLIDAY', note: 'Because of Easter Monday (Monday 6 April)', disruptionId: null },
     ]);
   });
 
@@ -46,6 +46,15 @@ describe('collections around Easter 2026 in England (slip)', () => {
     const rules: CouncilBankHolidayRules = { division: 'england-and-wales', policy: { kind: 'saturday-before' } };
     expect(between([mondayRecycling], '2026-03-30', '2026-04-04', rules).map((c) => [c.date, c.originalDate])).toEqual([
       ['2026-04-04', '2026-04-06'],
+    ]);
+  });
+});
+
+describe('New Year 2027 in England (slip)', () => {
+  it('names both holidays when Thursday 31 December slips past Boxing Day onto New Year’s Day and on to Saturday', () => {
+    const thursday: Round = { id: 'thu', serviceId: 'refuse', pattern: { kind: 'weekly', weekday: 4, everyWeeks: 1, anchor: '2026-01-01' } };
+    expect(between([thursday], '2026-12-31', '2027-01-02')).toEqual([
+      { date: '2027-01-02', serviceId: 'refuse', status: 'MOVED', originalDate: '2026-12-31', changeReason: 'BANK_HOLIDAY', note: 'Because of Boxing Day (Monday 28 December) and New Year’s Day (Friday 1 January)', disruptionId: null },
     ]);
   });
 });

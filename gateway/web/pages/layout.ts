@@ -38,7 +38,7 @@ export function layout(page: Page): SafeHtml {
     </div>
   </header>
   <div class="govuk-width-container">
-    ${page.backLink && html`<a href="${page.backLink.href}" class="govuk-back-link">${page.backLink.text}</a>`}
+    ${page.backLink && html`<nav aria-label="Back"><a href="${page.backLink.href}" class="govuk-back-link">${page.backLink.text}</a></nav>`}
     <main class="govuk-main-wrapper" id="main-content" tabindex="-1">
       ${page.main}
     </main>

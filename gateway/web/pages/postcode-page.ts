@@ -1,9 +1,10 @@
-// Step 1 and 2 of the bin-day page: GET / asks for a postcode; GET /?postcode=rg1+1aa lists its
+// Steps 1 and 2 of the bin-day page: GET / asks for a postcode; GET /?postcode=rg1+1aa lists its
 // addresses to choose from. GET /address?postcode=…&property=<council>/<uprn> (the address form's
 // submission) redirects to the address page, or shows the list again with an error when nothing was chosen.
+// Everything is a GET form, so the journey works without JavaScript and every step has a URL.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebContext } from '../context.js';
-import { POSTCODE_QUERY, badUserInput, councilFailure, GraphAnswerError, COUNCIL_CODE, UPRN, type GraphError } from '../graph.js';
+import { COUNCIL_CODE, GraphAnswerError, POSTCODE_QUERY, UPRN, badUserInput, councilFailure, type GraphError, type GraphPostcodeLookup } from '../graph.js';
 import { externalUrl, html, type SafeHtml } from '../html.js';
 import { redirect, sendHtml } from '../http.js';
 import { addressPath } from './address-page.js';
@@ -44,7 +45,7 @@ export async function handlePostcodePage(context: WebContext, req: IncomingMessa
   sendHtml(req, res, status, renderPostcodePage(view));
 }
 
-/** The address form's target: on to the chosen address, or back to the list with "Select an address". */
+/** The address form's target: on to the chosen address, or back to the list with "Select your address". */
 export async function handleAddressChoice(context: WebContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const [councilCode, uprn] = (url.searchParams.get('property') ?? '').split('/');
   if (councilCode && uprn && COUNCIL_CODE.test(councilCode) && UPRN.test(uprn)) {
@@ -57,7 +58,7 @@ export async function handleAddressChoice(context: WebContext, req: IncomingMess
     return;
   }
   const { status, view } = await lookUp(context, typed);
-  if (view.kind === 'choose') {
+  if (view.kind === 'choose' && view.councils.some((c) => c.addresses.length > 0)) {
     sendHtml(req, res, 400, renderPostcodePage({ ...view, error: 'Select your address' }));
     return;
   }
@@ -69,7 +70,7 @@ async function lookUp(context: WebContext, typed: string): Promise<{ status: num
   // The graph's own sentence ("… is not a valid UK postcode. A postcode looks like …") is written for people.
   const invalid = badUserInput(result.errors);
   if (invalid) return { status: 400, view: { kind: 'ask', typed, error: invalid.message } };
-  const lookup = result.data?.postcode;
+  const lookup: GraphPostcodeLookup | null | undefined = result.data?.postcode;
   if (lookup === null && !result.errors?.length) {
     return { status: 404, view: { kind: 'ask', typed, error: 'We could not find that postcode. Check it and try again.' } };
   }
@@ -79,7 +80,7 @@ async function lookUp(context: WebContext, typed: string): Promise<{ status: num
   }
   if (!lookup.councils?.length) return { status: 200, view: { kind: 'no-council', postcode: lookup.postcode } };
 
-  const councils = (lookup.councils as any[]).map((council, index): CouncilAnswer => {
+  const councils = lookup.councils.map((council, index): CouncilAnswer => {
     const url = externalUrl(council.binDayUrl) ?? externalUrl(council.website);
     const failed = council.properties == null;
     const failure = failed ? councilFailure(errorsAbout(result.errors, index, council.code)) : null;
@@ -89,7 +90,7 @@ async function lookUp(context: WebContext, typed: string): Promise<{ status: num
       code: council.code,
       url,
       sample: council.dataSource?.kind === 'SAMPLE' ? { notice: council.dataSource.notice } : null,
-      addresses: (council.properties ?? []).map((p: any) => ({ value: `${p.councilCode}/${p.uprn}`, label: p.address?.singleLine ?? `Property ${p.uprn}` })),
+      addresses: (council.properties ?? []).map((p) => ({ value: `${p.councilCode}/${p.uprn}`, label: p.address?.singleLine ?? `Property ${p.uprn}` })),
       unavailable: failure ? { fallbackUrl: failure.fallbackUrl ?? url } : null,
     };
   });
