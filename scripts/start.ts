@@ -12,11 +12,11 @@ import { loadShippedBankHolidays } from '../subgraphs/calendar/load-bank-holiday
 import { startCalendar } from '../subgraphs/calendar/server.js';
 import { DEFAULT_DISRUPTIONS_DB } from '../subgraphs/council/disruptions/disruption-store.js';
 import { startCouncilHostWithDisruptions } from '../subgraphs/council/disruptions/run-council-host.js';
-import { SampleCouncilSource } from '../subgraphs/council/sample/sample-source.js';
+import { loadCouncilHostConfig } from '../subgraphs/council/host-config/index.js';
 import { loadCouncilRegistry } from '../subgraphs/directory/council-registry.js';
 import { PostcodeIndex } from '../subgraphs/directory/postcode-index.js';
 import { startDirectory } from '../subgraphs/directory/server.js';
-import { DEFAULT_COUNCIL_REGISTRY, startLocalStack } from '../stack/local-stack.js';
+import { DEFAULT_COUNCIL_HOST_CONFIG, DEFAULT_COUNCIL_REGISTRY, startLocalStack } from '../stack/local-stack.js';
 
 const EXAMPLE_QUERY = `{
   postcode(code: "RG1 1AA") {
@@ -41,7 +41,7 @@ const ms = () => `${Math.round(process.uptime() * 1000)} ms`;
 async function main(): Promise<void> {
   switch (mode) {
     case 'all': {
-      const stack = await startLocalStack({ port: envPort('PORT', 4000), host, watchRegistry: true, disruptionsDb: DEFAULT_DISRUPTIONS_DB, councilHostPort: envPort('COUNCIL_HOST_PORT', 4002) });
+      const stack = await startLocalStack({ port: envPort('PORT', 4000), host, watchRegistry: true, disruptionsDb: DEFAULT_DISRUPTIONS_DB, councilHostConfig: DEFAULT_COUNCIL_HOST_CONFIG, councilHostPort: envPort('COUNCIL_HOST_PORT', 4002) });
       closers.push(stack.close);
       console.log(`Binfo national graph ready in ${ms()}: ${stack.gateway.graphqlUrl}`);
       console.log(`  ${stack.endpoints.size} councils (embedded SAMPLE schedules, labelled as such), ${stack.data.postcodes.size.toLocaleString('en-GB')} postcodes`);
@@ -66,10 +66,12 @@ async function main(): Promise<void> {
       const councils = loadCouncilRegistry();
       const postcodes = PostcodeIndex.load();
       const bankHolidays = loadShippedBankHolidays();
-      const sources = councils.filter({ collectsWaste: true }).map((c) => new SampleCouncilSource(c, postcodes, bankHolidays));
+      const config = await loadCouncilHostConfig(DEFAULT_COUNCIL_HOST_CONFIG, { councils: councils.all(), postcodes, bankHolidays });
+      for (const problem of [...config.errors, ...config.warnings]) console.warn(problem);
+      const sources = config.sources;
       const { host: councilHost, close } = await startCouncilHostWithDisruptions({ sources, port: envPort('COUNCIL_HOST_PORT', 4002) });
-      closers.push(close);
-      console.log(`Council host ready in ${ms()}: ${sources.length} sample councils at ${councilHost.url}/councils/<GSS code>/graphql`);
+      closers.push(close, config.close);
+      console.log(`Council host ready in ${ms()}: ${sources.length} councils at ${councilHost.url}/councils/<GSS code>/graphql`);
       break;
     }
     case 'gateway': {

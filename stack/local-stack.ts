@@ -18,11 +18,14 @@ import type { CouncilTokens } from '../subgraphs/council/disruptions/council-tok
 import type { DisruptionStore } from '../subgraphs/council/disruptions/disruption-store.js';
 import { startCouncilHostWithDisruptions } from '../subgraphs/council/disruptions/run-council-host.js';
 import type { CouncilHost } from '../subgraphs/council/host.js';
+import { loadCouncilHostConfig } from '../subgraphs/council/host-config/index.js';
 import { SampleCouncilSource } from '../subgraphs/council/sample/sample-source.js';
 import { loadDirectoryData, startDirectory } from '../subgraphs/directory/server.js';
 import type { DirectoryData } from '../subgraphs/directory/subgraph.js';
 
 /** councils.yaml, or the file named by BINFO_COUNCIL_REGISTRY. */
+/** council-host.yaml, or the file named by BINFO_COUNCIL_HOST_CONFIG. */
+export const DEFAULT_COUNCIL_HOST_CONFIG = process.env.BINFO_COUNCIL_HOST_CONFIG || resolve(PROJECT_ROOT, 'council-host.yaml');
 export const DEFAULT_COUNCIL_REGISTRY = process.env.BINFO_COUNCIL_REGISTRY || resolve(PROJECT_ROOT, 'councils.yaml');
 
 export interface LocalStackOptions {
@@ -34,6 +37,8 @@ export interface LocalStackOptions {
   /** Point some councils elsewhere after the registry is read (tests of failing councils). */
   endpoints?: (endpoints: Map<string, CouncilEndpoint>) => Map<string, CouncilEndpoint>;
   gateway?: Partial<GatewayOptions>;
+  /** The council host's configuration file (adapters per council); all-sample without one. */
+  councilHostConfig?: string;
   /** Port for the council host (its disruptions API is documented at 4002); a free one if taken or absent. */
   councilHostPort?: number;
   /** The SQLite file of posted disruptions; a fresh temporary one when absent. */
@@ -65,7 +70,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const data = loadDirectoryData();
   const bankHolidays = loadShippedBankHolidays();
   const collecting = data.councils.filter({ collectsWaste: true });
-  const samples: CouncilDataSource[] = collecting.map((council) => new SampleCouncilSource(council, data.postcodes, bankHolidays));
+  const hostConfig = options.councilHostConfig
+    ? await loadCouncilHostConfig(options.councilHostConfig, { councils: data.councils.all(), postcodes: data.postcodes, bankHolidays, log: options.log })
+    : null;
+  for (const problem of [...(hostConfig?.errors ?? []), ...(hostConfig?.warnings ?? [])]) {
+    if (options.log) options.log({ level: 'warn', msg: problem });
+    else console.warn(problem);
+  }
+  const samples: CouncilDataSource[] = hostConfig?.sources ?? collecting.map((council) => new SampleCouncilSource(council, data.postcodes, bankHolidays));
 
   const [directory, calendar, councilHostWithDisruptions] = await Promise.all([
     startDirectory({ data }),
@@ -111,6 +123,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     registry,
     close: async () => {
       registry.close();
+      await hostConfig?.close();
       await gateway.close();
       await Promise.all([directory.close(), calendar.close(), councilHostWithDisruptions.close()]);
     },

@@ -1,7 +1,7 @@
 // One council calendar file, read with ical.js into plain events with UK dates. Recurring events
 // keep their rule (as an RRULE over days, for the schedule engine); nothing is expanded here.
 import ICAL from 'ical.js';
-import { isIsoDate } from '../../../../domain/dates.js';
+import { daysBetween, isIsoDate } from '../../../../domain/dates.js';
 import { patternProblems } from '../../../../domain/schedule/recurrence.js';
 import type { IsoDate } from '../../../../domain/types.js';
 import { DataFileError, type DataProblem } from '../shared/data-problem.js';
@@ -124,7 +124,11 @@ function readEvent(
   if (rrules.length > 1) problem(rrules[1], 'RRULE', 'a VEVENT with more than one RRULE is not supported; publish one event per rule');
   let rrule: ReturnType<typeof dayRule> | null = null;
   try {
-    rrule = rrules[0] ? dayRule(rrules[0].getFirstValue() as IcalRecur, start) : null;
+    // Days the UK date is ahead of the date DTSTART is written in (a UTC stamp at 23:30 in BST is one day).
+    const dtstartTime = dtstart.getFirstValue() as IcalTime;
+    const written = `${String(dtstartTime.year).padStart(4, '0')}-${String(dtstartTime.month).padStart(2, '0')}-${String(dtstartTime.day).padStart(2, '0')}`;
+    const shift = dtstartTime.isDate || !isIsoDate(written) ? 0 : daysBetween(written, start);
+    rrule = rrules[0] ? dayRule(rrules[0].getFirstValue() as IcalRecur, start, shift) : null;
   } catch (error) {
     rrule = { problem: `cannot be read: ${(error as Error).message}` };
   }
@@ -182,8 +186,12 @@ const WEEKDAY_CODES = ['', 'SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA']; // ical.js
 /** Parts that only choose a time of day: a collection day is the same whatever they say. */
 const TIME_OF_DAY_PARTS = new Set(['BYHOUR', 'BYMINUTE', 'BYSECOND']);
 
-/** The rule over days, or why it cannot be one. */
-function dayRule(recur: IcalRecur, dtstart: IsoDate): { rule: string } | { problem: string } {
+/**
+ * The rule over days, or why it cannot be one. `shift` is how many days the UK date of DTSTART is
+ * ahead of the date it is written in: a rule stamped in UTC names its BYDAY weekdays in UTC, so a
+ * Wednesday 00:30 BST collection written as "Tuesday 23:30Z, BYDAY=TU" is a Wednesday rule.
+ */
+function dayRule(recur: IcalRecur, dtstart: IsoDate, shift: number): { rule: string } | { problem: string } {
   if (!['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'].includes(recur.freq)) {
     return { problem: `FREQ=${recur.freq} repeats within a day; bin rounds repeat daily at most` };
   }
@@ -197,12 +205,23 @@ function dayRule(recur: IcalRecur, dtstart: IsoDate): { rule: string } | { probl
   }
   for (const [name, values] of Object.entries(recur.parts ?? {})) {
     if (TIME_OF_DAY_PARTS.has(name)) continue;
-    parts.push(`${name}=${(values as unknown[]).join(',')}`);
+    const list = (values as unknown[]).map(String);
+    parts.push(`${name}=${(name === 'BYDAY' && shift !== 0 ? list.map((day) => shiftWeekday(day, shift)) : list).join(',')}`);
   }
   if (recur.wkst && recur.wkst !== ICAL.Time.MONDAY) parts.push(`WKST=${WEEKDAY_CODES[recur.wkst]}`);
   const rule = parts.join(';');
   const problems = patternProblems({ kind: 'rrule', rrule: rule, dtstart });
   return problems.length > 0 ? { problem: problems.join('; ') } : { rule };
+}
+
+const RRULE_DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+
+/** "TU" → "WE" for a shift of 1; an ordinal ("1TU") is kept. */
+function shiftWeekday(byday: string, shift: number): string {
+  const match = /^([+-]?\d*)([A-Z]{2})$/.exec(byday);
+  const index = match ? RRULE_DAYS.indexOf(match[2]) : -1;
+  if (!match || index < 0) return byday;
+  return `${match[1]}${RRULE_DAYS[(((index + shift) % 7) + 7) % 7]}`;
 }
 
 function stringOrNull(value: unknown): string | null {

@@ -5,7 +5,8 @@ import type { CouncilBankHolidayRules } from '../../../../domain/bank-holidays/p
 import type { Round } from '../../../../domain/schedule/engine.js';
 import { assembleProperties, type PropertyRounds } from '../shared/assemble-properties.js';
 import { parseAddressList } from '../shared/address-list.js';
-import { DataFileError, formatProblem, type DataProblem } from '../shared/data-problem.js';
+import { DataFileError, collectProblems, formatProblem, type DataProblem } from '../shared/data-problem.js';
+import type { LoadResult } from '../shared/load-result.js';
 import { bankHolidayExplainer } from '../shared/move-reason.js';
 import { readResource } from '../shared/read-resource.js';
 import { RoundScheduleSource } from '../shared/round-schedule-source.js';
@@ -30,12 +31,6 @@ export interface IcsCouncilOptions {
   notice?: string | null;
 }
 
-export interface LoadResult<S> {
-  source: S;
-  /** Things read on an assumption or left out, for the log. */
-  warnings: string[];
-}
-
 export async function loadIcsCouncil(options: IcsCouncilOptions, signal?: AbortSignal): Promise<LoadResult<RoundScheduleSource>> {
   const read = (location: string) => readResource(location, { baseDir: options.baseDir, timeoutMs: options.timeoutMs, signal });
   const catalogue = new ServiceCatalogue(options.services);
@@ -47,7 +42,7 @@ export async function loadIcsCouncil(options: IcsCouncilOptions, signal?: AbortS
   const files = await Promise.allSettled(options.calendars.map((calendar) => read(calendar.url)));
   files.forEach((file, index) => {
     const { round } = options.calendars[index];
-    if (file.status === 'rejected') return collect(file.reason, problems);
+    if (file.status === 'rejected') return collectProblems(file.reason, problems);
     try {
       const calendar = parseCalendar(file.value.text, file.value.name);
       warnings.push(...calendar.warnings);
@@ -64,7 +59,7 @@ export async function loadIcsCouncil(options: IcsCouncilOptions, signal?: AbortS
       for (const [serviceId, list] of rounds.byService) existing.set(serviceId, [...(existing.get(serviceId) ?? []), ...list]);
       table.set(round, existing);
     } catch (error) {
-      collect(error, problems);
+      collectProblems(error, problems);
     }
   });
 
@@ -72,7 +67,7 @@ export async function loadIcsCouncil(options: IcsCouncilOptions, signal?: AbortS
   try {
     assignments = await readAssignments(options, new Set(options.calendars.map((c) => c.round)), read, warnings);
   } catch (error) {
-    collect(error, problems);
+    collectProblems(error, problems);
   }
   if (problems.length > 0) throw new DataFileError(problems);
 
@@ -111,9 +106,4 @@ async function readAssignments(
   const { assignments, unmapped } = assignmentsFromPostcodes(options.rounds.byPostcode, parseAddressList(file.text, file.name, options.town));
   if (unmapped > 0) warnings.push({ file: file.name, message: `${unmapped} addresses are in postcodes that rounds.byPostcode does not list, so they are left out` });
   return assignments;
-}
-
-function collect(error: unknown, problems: DataProblem[]): void {
-  if (error instanceof DataFileError) problems.push(...error.problems);
-  else throw error;
 }

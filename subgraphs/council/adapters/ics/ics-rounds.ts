@@ -12,6 +12,8 @@
 //   keeps "Glass Box Day" on 2 January and moves "Green Bin Day" to Saturday 3 January.
 // - No rules at all, every collection its own event (Bristol): the weekly pattern is inferred.
 // - EXDATEs on days the rule would not produce: ignored, as RFC 5545 says.
+// - A recurring event titled as a changed collection (Gedling's 2025/26 Thursday G1 has a four-weekly
+//   "Green Bin + Glass Box Day (Changed Collection)" RRULE): the rule is what counts; it is a rule.
 import { addDays, daysBetween, isoWeekday } from '../../../../domain/dates.js';
 import type { Round, RoundMove } from '../../../../domain/schedule/engine.js';
 import { RRULE_WEEKDAYS, regularDates, type RoundPattern } from '../../../../domain/schedule/recurrence.js';

@@ -62,19 +62,19 @@ export class RefreshingSource implements CouncilDataSource {
     return { ...inner, stale: this.state.stale || inner.stale };
   }
 
-  services(): Promise<Service[]> {
+  async services(): Promise<Service[]> {
     return this.current().services();
   }
 
-  propertiesInPostcode(postcode: string): Promise<PropertyRecord[]> {
+  async propertiesInPostcode(postcode: string): Promise<PropertyRecord[]> {
     return this.current().propertiesInPostcode(postcode);
   }
 
-  propertiesByUprn(uprns: readonly string[]): Promise<(PropertyRecord | null)[]> {
+  async propertiesByUprn(uprns: readonly string[]): Promise<(PropertyRecord | null)[]> {
     return this.current().propertiesByUprn(uprns);
   }
 
-  collections(property: PropertyRecord, range: DateRange): Promise<Collection[]> {
+  async collections(property: PropertyRecord, range: DateRange): Promise<Collection[]> {
     return this.current().collections(property, range);
   }
 

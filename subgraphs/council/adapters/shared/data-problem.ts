@@ -40,3 +40,9 @@ export function problemLines(error: unknown): string[] {
   }
   return [error instanceof Error ? error.message : String(error)];
 }
+
+/** Adds a DataFileError's problems to `problems`, so one read can report every bad file; anything else is rethrown. */
+export function collectProblems(error: unknown, problems: DataProblem[]): void {
+  if (error instanceof DataFileError) problems.push(...error.problems);
+  else throw error;
+}

@@ -62,6 +62,7 @@ export async function readResource(location: string, options: ReadOptions): Prom
 
 function describe(error: unknown): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timed out';
+  const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
-  return code ? `${code} ${(error as Error).message}` : error instanceof Error ? error.message : String(error);
+  return code && !message.includes(code) ? `${code} ${message}` : message;
 }

@@ -100,11 +100,11 @@ function uniqueId(base: string, used: Set<string>): string {
 
 const KIND_WORDS: Array<[RegExp, ContainerKind]> = [
   [/communal/i, 'COMMUNAL_BIN'],
-  [/caddy/i, 'CADDY'],
-  [/\bbox\b/i, 'BOX'],
+  [/cadd(y|ies)/i, 'CADDY'],
+  [/\bbox(es)?\b/i, 'BOX'],
   [/\bsacks?\b/i, 'SACK'],
   [/\bbags?\b/i, 'BAG'],
-  [/\bbin\b|wheelie/i, 'WHEELIE_BIN'],
+  [/\bbins?\b|wheelie/i, 'WHEELIE_BIN'],
 ];
 
 function guessKind(name: string): ContainerKind {
