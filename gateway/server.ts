@@ -1,10 +1,12 @@
 // The national gateway: one graph over the directory and every council.
 import './disable-telemetry.js';
+import { randomUUID } from 'node:crypto';
 import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { handleGraphQLRequest, sendJson } from '../lib/http/apollo-handler.js';
 import { listen, type RunningServer } from '../lib/http/listen.js';
 import { ErrorCode } from '../schema/error-codes.js';
@@ -15,8 +17,10 @@ import { staleAnswersPlugin } from './cache/stale-answers-plugin.js';
 import type { CouncilEndpoint } from './council-registry.js';
 import { CouncilRouterDataSource, type CouncilRouterOptions } from './council-router/council-router-data-source.js';
 import { bindRequestScope } from './council-router/request-scope.js';
+import { clientErrorStatusPlugin } from './limits/client-error-status.js';
 import { CouncilFanOut } from './limits/council-fan-out.js';
 import { operationLimitsPlugin } from './limits/operation-limits-plugin.js';
+import { asTokenLimitError } from './limits/token-limit.js';
 import { resolveOperationLimits, type OperationLimits } from './limits/operation-limits.js';
 import { identifyClient, RateLimiter, type RateLimitOptions } from './limits/rate-limit.js';
 import { nationalSubgraphSchema } from './national/national-subgraph.js';
@@ -26,6 +30,8 @@ import { createLogger, throttled, type Logger } from './observability/logger.js'
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.js';
 import { requestIdFrom } from './observability/request-id.js';
 import { dateArgumentsPlugin } from './plugins/date-arguments.js';
+import { apolloExecute } from './web/apollo-execute.js';
+import { webRoutes } from './web/index.js';
 
 export interface CouncilDirectoryEntry {
   name: string;
@@ -63,7 +69,7 @@ export interface GatewayOptions {
 
 export interface RunningGateway extends RunningServer {
   graphqlUrl: string;
-  /** The gateway's Prometheus registry (also served at /metrics). */
+  /** The gateway's metrics; their Prometheus registry is also served at GET /metrics. */
   metrics?: GatewayMetrics;
 }
 
@@ -78,12 +84,17 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
 
+const subgraphAgent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+const subgraphFetcher = (url: string, init: Parameters<typeof undiciFetch>[1]) => undiciFetch(url, { ...init, dispatcher: subgraphAgent });
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger();
   const log = options.log ?? ((entry: Record<string, unknown>) => logger.error(entry, String(entry.msg ?? 'gateway error')));
   const limits = resolveOperationLimits(options.limits);
   const metrics = options.metrics === false ? undefined : createGatewayMetrics(typeof options.metrics === 'object' ? options.metrics : {});
   const rateLimiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {});
+  // BINFO_CACHE=off measures the cold path (bench/) or debugs freshness; caching is on otherwise.
+  if (process.env.BINFO_CACHE === 'off') options = { ...options, router: { ...options.router, cache: false } };
   const redis = sharedCache(options, logger);
   const router = new CouncilRouterDataSource(
     {
@@ -101,7 +112,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
-      return new RemoteGraphQLDataSource({ url: target });
+      // undici's fetch over a keep-alive pool: much cheaper per call than the default make-fetch-happen.
+      return new RemoteGraphQLDataSource({ url: target, fetcher: subgraphFetcher as never });
     },
   });
   const apollo = new ApolloServer<BaseContext>({
@@ -109,8 +121,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     csrfPrevention: true,
     introspection: options.introspection ?? process.env.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: limits.maxTokens },
     formatError: (formatted, error) => {
-      const masked = maskError(formatted);
+      const masked = maskError(asTokenLimitError(formatted));
       // Internals stay in the server's log, with enough to debug; the client gets the masked error.
       if (masked.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) log({ level: 'error', msg: 'internal error', error: String(error), path: formatted.path });
       return masked;
@@ -120,6 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginUsageReportingDisabled(),
       operationLimitsPlugin(limits),
       dateArgumentsPlugin(),
+      clientErrorStatusPlugin(),
       staleAnswersPlugin(),
     ],
   });
@@ -131,6 +145,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bindRequestScope(context, { requestId, stale: new StaleAnswers(), fanOut: new CouncilFanOut(limits.maxCouncilsPerOperation) });
     return context;
   };
+
+  // The bin-day page and calendar feeds run their operations through this same ApolloServer (its limits,
+  // masking and the council router's per-request scope), without an HTTP round trip to itself.
+  const web = webRoutes({ execute: apolloExecute(apollo, () => contextFor(randomUUID())()), log });
 
   const running = await listen(
     async (req, res) => {
@@ -150,7 +168,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         if (rateLimiter && !rateLimiter.admit(client, res)) return;
         return handleGraphQLRequest(apollo, req, res, contextFor(requestId), { bodyLimitBytes: limits.maxBodyBytes });
       }
-      sendJson(res, 404, { error: 'Not found. The national graph is at /graphql.' });
+      if (!url.pathname.startsWith('/assets/')) {
+        const client = identifyClient(req, options.rateLimit ? options.rateLimit.trustProxy : false);
+        if (rateLimiter && !rateLimiter.admit(client, res)) return;
+      }
+      if (await web(req, res, url)) return;
+      sendJson(res, 404, { error: 'Not found. The national graph is at /graphql; the bin-day page is at /.' });
     },
     { port: options.port, host: options.host, onError: (error) => log({ level: 'error', msg: 'gateway request failed', error: String(error) }) },
   );

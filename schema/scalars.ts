@@ -7,7 +7,8 @@ function badDate(value: unknown): GraphQLError {
   const shown = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
   return new GraphQLError(
     `${shown} is not a valid date. Dates are calendar dates written YYYY-MM-DD, for example "2026-04-06".`,
-    { extensions: { code: ErrorCode.BAD_USER_INPUT } },
+    // The status is for Apollo Server: an input error raised before execution is the client's fault (400).
+    { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } },
   );
 }
 

@@ -194,8 +194,10 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     if (!endpoint) return this.withoutEndpoint(batch);
     const code = endpoint.code;
     const count = batch.representations.length;
-    const keys = this.cache ? entityCacheKeys({ councilCode: code, endpointUrl: endpoint.url, query: fetch.query, variables: fetch.variables }, batch.representations) : [];
-    const cached: Array<CachedEntity | undefined> = this.cache ? await this.cache.store.get(keys) : [];
+    // Only a query's answer may be reused; a mutation (none in the standard today) is always sent.
+    const cache = fetch.plan.isQuery ? this.cache : undefined;
+    const keys = cache ? entityCacheKeys({ councilCode: code, endpointUrl: endpoint.url, query: fetch.query, variables: fetch.variables }, batch.representations) : [];
+    const cached: Array<CachedEntity | undefined> = cache ? await cache.store.get(keys) : [];
     const now = Date.now();
     const entities: unknown[] = new Array(count).fill(null);
     const errors: GraphQLErrorShape[] = [];
@@ -241,15 +243,18 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
         this.reportFailure(code, outcome.failure.reason, outcome.failure.message, fetch, staleServed);
       }
     }
-    if (this.cache) this.options.onCacheLookup?.({ councilCode: code, hits: count - missing.length, misses: missing.length, staleServed });
+    if (cache) this.options.onCacheLookup?.({ councilCode: code, hits: count - missing.length, misses: missing.length, staleServed });
     return { ok: true, batch, entities, errors };
   }
 
-  /** One request for identical concurrent fetches; every caller after the first gets its own copy. */
+  /** One request for identical concurrent queries; every caller after the first gets its own copy. */
   private async fetchShared(endpoint: CouncilEndpoint, fetch: EntityFetch, representations: Representation[], keys: string[]): Promise<FetchOutcome> {
+    if (!fetch.plan.isQuery) return this.fetchFromCouncil(endpoint, fetch, representations, keys);
     const identity = `${endpoint.code}\n${endpoint.url}\n${fetch.query}\n${stableJson(fetch.variables)}\n${stableJson(representations)}`;
     const { value, shared } = await this.inFlight.run(identity, () => this.fetchFromCouncil(endpoint, fetch, representations, keys));
-    return shared ? structuredClone(value) : value;
+    // Only the entities are copied: the gateway merges into them. (A failure is shared as is: structuredClone
+    // would turn a CouncilFailure into a plain Error and lose its reason.)
+    return shared && value.ok ? { ...value, entities: structuredClone(value.entities) } : value;
   }
 
   private async fetchFromCouncil(endpoint: CouncilEndpoint, fetch: EntityFetch, representations: Representation[], keys: string[]): Promise<FetchOutcome> {
@@ -288,7 +293,7 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
 
   /** Caches each entity answered cleanly: not one an error points at, nor any when the council reported a general error. */
   private async store(code: string, cacheControl: string | undefined, checks: EntityCheck[], errors: GraphQLErrorShape[], keys: string[]): Promise<void> {
-    if (!this.cache) return;
+    if (!this.cache || keys.length === 0) return;
     const policy = cachePolicyFrom(cacheControl, forCouncil(this.cache.defaultFreshSeconds, code), this.cache.maxFreshSeconds);
     if (!policy.store || errors.some((e) => entityIndexOf(e) === undefined)) return;
     const withErrors = new Set(errors.map(entityIndexOf));

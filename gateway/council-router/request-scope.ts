@@ -1,5 +1,5 @@
 // What the council router needs to know about the client request a fetch belongs to. The gateway's data
-// sources see the request's context object but cannot write the response, so the server binds a scope to
+// sources see the request's context object but cannot write the response, so the server puts a scope in
 // that object and reads back what the router noted (stale answers) before the response is sent.
 import type { StaleAnswers } from '../cache/stale-answers.js';
 import type { CouncilFanOut } from '../limits/council-fan-out.js';
@@ -11,12 +11,14 @@ export interface RequestScope {
   fanOut: CouncilFanOut;
 }
 
-const scopes = new WeakMap<object, RequestScope>();
+// A property, not a WeakMap keyed on the context: Apollo Server shallow-copies the context object for each
+// operation, and a copy keeps its own enumerable properties (symbols included) but not its identity.
+const SCOPE = Symbol('binfo.requestScope');
 
 export function bindRequestScope(context: object, scope: RequestScope): void {
-  scopes.set(context, scope);
+  Object.defineProperty(context, SCOPE, { value: scope, enumerable: true });
 }
 
 export function requestScopeOf(context: unknown): RequestScope | undefined {
-  return context !== null && typeof context === 'object' ? scopes.get(context) : undefined;
+  return context !== null && typeof context === 'object' ? (context as { [SCOPE]?: RequestScope })[SCOPE] : undefined;
 }

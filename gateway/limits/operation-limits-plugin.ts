@@ -1,8 +1,7 @@
-// Enforces the operation limits inside Apollo Server's request pipeline. Tokens are counted on the source,
-// before parsing; depth and aliases once the document is parsed and valid (its size already bounded by
-// tokens). Each refusal is a 400 with extensions.code OPERATION_TOO_LARGE and the limit that was passed.
+// Enforces depth and aliases inside Apollo Server's request pipeline, once the document is parsed and valid
+// (its size already bounded by the parser's token limit, see token-limit.ts). Each refusal is a 400 with
+// extensions.code OPERATION_TOO_LARGE and the limit that was passed.
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { countTokensUpTo } from './count-tokens.js';
 import { measureOperation } from './measure-operation.js';
 import { operationTooLarge, type OperationLimits } from './operation-limits.js';
 
@@ -10,11 +9,6 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
   return {
     async requestDidStart() {
       return {
-        async didResolveSource({ source }) {
-          if (countTokensUpTo(source, limits.maxTokens) > limits.maxTokens) {
-            throw operationTooLarge(`The operation has more than ${limits.maxTokens} tokens. Split it into smaller operations.`, limits.maxTokens);
-          }
-        },
         async didResolveOperation({ document, operation }) {
           if (!operation) return; // Apollo Server itself refuses a document without the named operation.
           const size = measureOperation(document, operation);

@@ -10,7 +10,7 @@ export interface OperationLimits {
   maxDepth: number;
   /** Aliased fields, counting each use of a fragment. */
   maxAliases: number;
-  /** Lexical tokens of the document, checked before it is parsed. */
+  /** Lexical tokens of the document: the parser stops there. */
   maxTokens: number;
   /** Bytes of an HTTP request body. */
   maxBodyBytes: number;

@@ -33,7 +33,7 @@ export function nationalSubgraphSchema(options: NationalOptions): GraphQLSchema 
   const resolvers = {
     Date: DateScalar,
     Query: {
-      disruptions: async (_: unknown, args: { activeOn?: IsoDate | null }) => {
+      disruptions: async (_: unknown, args: { activeOn?: IsoDate | null }, context: Record<string, unknown>) => {
         const codes = options.councilCodes();
         const response = await options.councils.process({
           kind: 'loading schema' as never, // not an incoming client operation: no request headers to forward
@@ -41,7 +41,8 @@ export function nationalSubgraphSchema(options: NationalOptions): GraphQLSchema 
             query: ACTIVE_DISRUPTIONS,
             variables: { representations: codes.map((code) => ({ __typename: 'Council', code })), activeOn: args.activeOn ?? todayInLondon() },
           },
-          context: {},
+          // The client's context: request id forwarding, stale marks and the councils-per-operation cap apply.
+          context,
         });
         const entities = ((response.data?._entities as unknown[]) ?? []) as Array<{ disruptions?: Array<{ id: string; startsOn: string }> | null } | null>;
         const found = entities.flatMap((entity, index) =>

@@ -7,6 +7,7 @@ import { CIRCUIT_STATE_VALUE, type GatewayMetrics } from './metrics.js';
 type RouterEvents = Pick<CouncilRouterOptions, 'onCouncilRequest' | 'onCouncilFailure' | 'onCacheLookup' | 'onCircuitStateChange' | 'onRetry'>;
 
 export function councilObservers(metrics: GatewayMetrics | undefined, logger: Logger): RouterEvents {
+  const seen = new Set<string>();
   return {
     onCouncilRequest: ({ councilCode, durationMs, ok }) => {
       metrics?.councilRequestDuration.observe({ council: councilCode, outcome: ok ? 'ok' : 'error' }, durationMs / 1000);
@@ -25,6 +26,10 @@ export function councilObservers(metrics: GatewayMetrics | undefined, logger: Lo
     },
     onCircuitStateChange: (councilCode, state) => {
       metrics?.circuitState.set({ council: councilCode }, CIRCUIT_STATE_VALUE[state]);
+      if (!seen.has(councilCode)) {
+        seen.add(councilCode); // the breaker was just made, closed: nothing to tell
+        if (state === 'closed') return;
+      }
       logger[state === 'open' ? 'warn' : 'info']({ councilCode, circuit: state }, `circuit for council ${councilCode} is ${state.replace('_', '-')}`);
     },
     onRetry: (councilCode) => {

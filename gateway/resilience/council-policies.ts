@@ -40,6 +40,7 @@ export type CircuitStateName = 'closed' | 'open' | 'half_open';
 export interface CouncilPolicyOptions {
   retry?: PerCouncil<Partial<RetryOptions> | false>;
   circuitBreaker?: PerCouncil<Partial<CircuitBreakerOptions> | false>;
+  /** Called with 'closed' when a council's breaker is first made, then on every change. */
   onCircuitStateChange?: (councilCode: string, state: CircuitStateName) => void;
   onRetry?: (councilCode: string, attempt: number, error: unknown) => void;
 }
@@ -108,7 +109,10 @@ export class CouncilPolicies {
       const options = { ...DEFAULT_CIRCUIT_BREAKER, ...configured };
       breaker = circuitBreaker(handleAll, { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.consecutiveFailures) });
       const onChange = this.options.onCircuitStateChange;
-      if (onChange) breaker.onStateChange((state) => onChange(councilCode, stateName(state)));
+      if (onChange) {
+        breaker.onStateChange((state) => onChange(councilCode, stateName(state)));
+        onChange(councilCode, 'closed'); // a new breaker starts closed: lets the state gauge show it
+      }
     }
     this.breakers.set(councilCode, breaker);
     return breaker;
