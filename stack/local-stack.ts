@@ -37,6 +37,11 @@ export interface LocalStackOptions {
   /** Point some councils elsewhere after the registry is read (tests of failing councils). */
   endpoints?: (endpoints: Map<string, CouncilEndpoint>) => Map<string, CouncilEndpoint>;
   gateway?: Partial<GatewayOptions>;
+  /**
+   * Overrides every council's timeout. The embedded host answers all ~361 councils from one process, so a
+   * national fan-out in a test on a busy 2-core machine can need more than the 2 s a real council gets.
+   */
+  councilTimeoutMs?: number;
   /** The council host's configuration file (adapters per council); all-sample without one. */
   councilHostConfig?: string;
   /** Port for the council host (its disruptions API is documented at 4002); a free one if taken or absent. */
@@ -97,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const registryPath = options.councilRegistryPath ?? DEFAULT_COUNCIL_REGISTRY;
   const substitutions = { councilHost: councilHost.url };
   let endpoints = resolveCouncilEndpoints(registryConfig, data.councils.all(), substitutions, registryPath);
+  if (options.councilTimeoutMs) for (const [code, endpoint] of endpoints) endpoints.set(code, { ...endpoint, timeoutMs: options.councilTimeoutMs });
   if (options.endpoints) endpoints = options.endpoints(endpoints);
   const registry = new LiveCouncilRegistry({ path: registryPath, councils: data.councils.all(), substitutions, endpoints, log: options.log });
   if (options.watchRegistry) registry.watch();

@@ -7,7 +7,7 @@ import { startLocalStack, type LocalStack } from '../../stack/local-stack.js';
 
 let stack: LocalStack;
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0 });
+  stack = await startLocalStack({ port: 0, councilTimeoutMs: 15_000 });
 });
 afterAll(async () => stack?.close());
 

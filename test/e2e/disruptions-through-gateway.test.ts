@@ -11,7 +11,7 @@ let readingToken: string;
 let bristolToken: string;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0 });
+  stack = await startLocalStack({ port: 0, councilTimeoutMs: 15_000 });
   readingToken = stack.councilTokens.issueToken(READING);
   bristolToken = stack.councilTokens.issueToken(BRISTOL);
 });

@@ -8,7 +8,7 @@ let stack: LocalStack;
 let url: string;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0 });
+  stack = await startLocalStack({ port: 0, councilTimeoutMs: 15_000 });
   url = stack.gateway.graphqlUrl;
 });
 afterAll(async () => {
