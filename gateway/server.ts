@@ -78,7 +78,8 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
   const code = formatted.extensions?.code;
   const known = typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== 'DOWNSTREAM_SERVICE_ERROR';
   if (known) {
-    const { exception: _exception, stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    // serviceName is the gateway's internal subgraph name ("directory", "councils"): not the client's business.
+    const { exception: _exception, stacktrace: _stacktrace, serviceName: _serviceName, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
