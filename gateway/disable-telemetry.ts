@@ -1,7 +1,7 @@
-// Binfo never phones home. This module must be imported before @apollo/gateway or @apollo/server load,
-// because they read these variables when their modules are evaluated.
+// Binfo never phones home. Imported first by every entry point, so these are set before any ApolloGateway
+// or ApolloServer is constructed: @apollo/gateway reads APOLLO_TELEMETRY_DISABLED in its constructor, and
+// Apollo's usage and schema reporting only start when a key is present.
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
-// Apollo's usage and schema reporting only run with a key; make sure none leaks in from the environment.
 delete process.env.APOLLO_KEY;
 delete process.env.APOLLO_GRAPH_REF;
 
