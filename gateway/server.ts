@@ -6,17 +6,17 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { handleGraphQLRequest, sendJson } from '../lib/http/apollo-handler.js';
 import { listen, type RunningServer } from '../lib/http/listen.js';
 import { ErrorCode } from '../schema/error-codes.js';
-import type { EntityCache } from './cache/entity-cache.js';
-import { RedisEntityCache } from './cache/redis-entity-cache.js';
 import { StaleAnswers } from './cache/stale-answers.js';
 import { staleAnswersPlugin } from './cache/stale-answers-plugin.js';
 import type { CouncilEndpoint } from './council-registry.js';
-import { CouncilRouterDataSource, type CouncilRouterOptions } from './council-router/council-router-data-source.js';
+import { buildCouncilRouter } from './council-router/build-router.js';
+import type { CouncilRouterOptions } from './council-router/council-router-data-source.js';
 import { bindRequestScope } from './council-router/request-scope.js';
+import { subgraphFetcher } from './council-router/subgraph-fetcher.js';
+import { CouncilsProxyDataSource } from './councils-proxy/councils-proxy-data-source.js';
 import { clientErrorStatusPlugin } from './limits/client-error-status.js';
 import { CouncilFanOut } from './limits/council-fan-out.js';
 import { operationLimitsPlugin } from './limits/operation-limits-plugin.js';
@@ -24,12 +24,14 @@ import { asTokenLimitError } from './limits/token-limit.js';
 import { resolveOperationLimits, type OperationLimits } from './limits/operation-limits.js';
 import { identifyClient, RateLimiter, type RateLimitOptions } from './limits/rate-limit.js';
 import { nationalSubgraphSchema } from './national/national-subgraph.js';
-import { both, councilObservers } from './observability/council-observers.js';
 import { observeRequest } from './observability/http-observer.js';
-import { createLogger, throttled, type Logger } from './observability/logger.js';
+import { createLogger, type Logger } from './observability/logger.js';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.js';
 import { requestIdFrom } from './observability/request-id.js';
 import { dateArgumentsPlugin } from './plugins/date-arguments.js';
+import type { ResponseFreshness } from './response-cache/freshness.js';
+import { ResponseCache, type ResponseCacheOptions } from './response-cache/response-cache.js';
+import { responseCachePlugin } from './response-cache/response-cache-plugin.js';
 import { apolloExecute } from './web/apollo-execute.js';
 import { webRoutes } from './web/index.js';
 
@@ -65,12 +67,33 @@ export interface GatewayOptions {
    * BINFO_REDIS_URL environment variable. Ignored when `router.cache` is `false` or names its own store.
    */
   redisUrl?: string;
+  /**
+   * The whole-response cache for anonymous clients (gateway/response-cache/): identical operation and
+   * variables answered from memory for at most `ttlSeconds` (<= 10, default 5). `false` turns it off, as
+   * does BINFO_CACHE=off or `router.cache: false`.
+   */
+  responseCache?: ResponseCacheOptions | false;
+  /**
+   * The councils proxy subgraph (gateway/councils-proxy/) to use for `councils` instead of the in-gateway
+   * council router, e.g. http://127.0.0.1:4004/graphql; defaults to the BINFO_COUNCILS_URL environment variable.
+   */
+  councilsUrl?: string;
+  /**
+   * Memory for query plans, in MiB (Apollo Gateway's LRU, sized by each plan's JSON length); default 16, or
+   * BINFO_QUERY_PLAN_CACHE_MIB. Plans of Binfo's operations are about 1 KB (the bin-day query's 0.9 KB, the
+   * national disruptions view's 1.2 KB), so 16 MiB keeps some 15,000 distinct operations planned: every
+   * operation real clients send (a few dozen; variables do not make new plans) survives any burst of one-off
+   * ones, and a flood of unique operations cannot take more than 16 MiB.
+   */
+  queryPlanCacheMiB?: number;
 }
 
 export interface RunningGateway extends RunningServer {
   graphqlUrl: string;
   /** The gateway's metrics; their Prometheus registry is also served at GET /metrics. */
   metrics?: GatewayMetrics;
+  /** The whole-response cache, when on. */
+  responseCache?: ResponseCache;
 }
 
 /** Hide internals from clients: errors without a stable code become a plain message. */
@@ -85,36 +108,37 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
 
-const subgraphAgent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
-const subgraphFetcher = (url: string, init: Parameters<typeof undiciFetch>[1]) => undiciFetch(url, { ...init, dispatcher: subgraphAgent });
-
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger();
   const log = options.log ?? ((entry: Record<string, unknown>) => logger.error(entry, String(entry.msg ?? 'gateway error')));
   const limits = resolveOperationLimits(options.limits);
   const metrics = options.metrics === false ? undefined : createGatewayMetrics(typeof options.metrics === 'object' ? options.metrics : {});
   const rateLimiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {});
-  // BINFO_CACHE=off measures the cold path (bench/) or debugs freshness; caching is on otherwise.
-  if (process.env.BINFO_CACHE === 'off') options = { ...options, router: { ...options.router, cache: false } };
-  const redis = sharedCache(options, logger);
-  const router = new CouncilRouterDataSource(
-    {
-      endpoint: (code) => options.councilEndpoints.get(code),
-      describe: (code) => options.councilDirectory.get(code),
-    },
-    withObservers(withCacheStore(options.router, redis), councilObservers(metrics, logger)),
-  );
+  const councilsUrl = options.councilsUrl ?? (process.env.BINFO_COUNCILS_URL || undefined);
+  // With a councils proxy, `councils` is a plain remote subgraph and the router runs in the proxy's process.
+  const built = councilsUrl
+    ? undefined
+    : buildCouncilRouter({ councilEndpoints: options.councilEndpoints, councilDirectory: options.councilDirectory, router: options.router, redisUrl: options.redisUrl, logger, metrics });
+  const councils: GraphQLDataSource =
+    built?.router ??
+    new CouncilsProxyDataSource(councilsUrl!, { hasEndpoint: (code) => options.councilEndpoints.has(code), describe: (code) => options.councilDirectory.get(code) });
+  // BINFO_CACHE=off measures the cold path (bench/) or debugs freshness: no entity cache, no response cache.
+  const cachingOff = process.env.BINFO_CACHE === 'off' || options.router?.cache === false || options.responseCache === false;
+  const responseCache = cachingOff
+    ? undefined
+    : new ResponseCache(options.responseCache || {}, { endpointUrl: (code) => (councilsUrl ? undefined : options.councilEndpoints.get(code)?.url) });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
+    experimental_approximateQueryPlanStoreMiB: options.queryPlanCacheMiB ?? (Number(process.env.BINFO_QUERY_PLAN_CACHE_MIB) || 16),
     buildService: ({ name, url }): GraphQLDataSource => {
-      if (name === 'councils') return router;
+      if (name === 'councils') return councils;
       if (name === 'national') {
-        return new LocalGraphQLDataSource(nationalSubgraphSchema({ councils: router, councilCodes: () => [...options.councilEndpoints.keys()] }));
+        return new LocalGraphQLDataSource(nationalSubgraphSchema({ councils, councilCodes: () => [...options.councilEndpoints.keys()] }));
       }
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
-      // undici's fetch over a keep-alive pool: much cheaper per call than the default make-fetch-happen.
-      return new RemoteGraphQLDataSource({ url: target, fetcher: subgraphFetcher as never });
+      // undici's request over a keep-alive pool: much cheaper per call than make-fetch-happen or WHATWG fetch.
+      return new RemoteGraphQLDataSource({ url: target, fetcher: subgraphFetcher() });
     },
   });
   const apollo = new ApolloServer<BaseContext>({
@@ -136,14 +160,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       dateArgumentsPlugin(),
       clientErrorStatusPlugin(),
       staleAnswersPlugin(),
+      responseCachePlugin(),
     ],
   });
   await apollo.start();
 
   /** A fresh context per request, with the scope the council router reads and writes. */
-  const contextFor = (requestId: string) => async () => {
+  const contextFor = (requestId: string, freshness?: ResponseFreshness) => async () => {
     const context = {};
-    bindRequestScope(context, { requestId, stale: new StaleAnswers(), fanOut: new CouncilFanOut(limits.maxCouncilsPerOperation) });
+    bindRequestScope(context, { requestId, stale: new StaleAnswers(), fanOut: new CouncilFanOut(limits.maxCouncilsPerOperation), freshness });
     return context;
   };
 
@@ -167,6 +192,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         const client = identifyClient(req, options.rateLimit ? options.rateLimit.trustProxy : false);
         observeRequest(req, res, { requestId, client: client.label, logger, metrics });
         if (rateLimiter && !rateLimiter.admit(client, res)) return;
+        if (responseCache?.accepts(req)) {
+          return responseCache.handle(req, res, apollo, (freshness) => contextFor(requestId, freshness), { bodyLimitBytes: limits.maxBodyBytes });
+        }
         return handleGraphQLRequest(apollo, req, res, contextFor(requestId), { bodyLimitBytes: limits.maxBodyBytes });
       }
       if (!url.pathname.startsWith('/assets/')) {
@@ -182,34 +210,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...running,
     graphqlUrl: `${running.url}/graphql`,
     metrics,
+    responseCache,
     close: async () => {
       await running.close();
       await apollo.stop();
-      await router.close();
-      await redis?.close();
+      await built?.close();
+      responseCache?.clear();
     },
-  };
-}
-
-/** The Redis entity cache, when one is asked for and the router does not bring its own store. */
-function sharedCache(options: GatewayOptions, logger: Logger): RedisEntityCache | undefined {
-  const url = options.redisUrl ?? process.env.BINFO_REDIS_URL;
-  if (!url || options.router?.cache === false || options.router?.cache?.store) return undefined;
-  return new RedisEntityCache({ url, onError: throttled((message, error) => logger.warn({ err: error }, `entity cache (Redis): ${message}`)) });
-}
-
-function withCacheStore(router: CouncilRouterOptions | undefined, store: EntityCache | undefined): CouncilRouterOptions {
-  if (!store || router?.cache === false) return { ...router };
-  return { ...router, cache: { ...router?.cache, store } };
-}
-
-function withObservers(router: CouncilRouterOptions, observers: ReturnType<typeof councilObservers>): CouncilRouterOptions {
-  return {
-    ...router,
-    onCouncilRequest: both(observers.onCouncilRequest, router.onCouncilRequest),
-    onCouncilFailure: both(observers.onCouncilFailure, router.onCouncilFailure),
-    onCacheLookup: both(observers.onCacheLookup, router.onCacheLookup),
-    onCircuitStateChange: both(observers.onCircuitStateChange, router.onCircuitStateChange),
-    onRetry: both(observers.onRetry, router.onRetry),
   };
 }

@@ -3,8 +3,14 @@
 // npm start -- councils      -> only the council host with sample data (COUNCIL_HOST_PORT, default 4002)
 // npm start -- calendar      -> only the calendar subgraph (CALENDAR_PORT, default 4003)
 // npm start -- gateway       -> only the gateway, routing to DIRECTORY_URL, CALENDAR_URL and COUNCIL_HOST_URL
+//                               (or to the councils proxy at BINFO_COUNCILS_URL); BINFO_WORKERS=2|auto uses
+//                               that many processes (node:cluster), as `npm run start:production` does
+// npm start -- councils-proxy -> only the councils proxy subgraph (COUNCILS_PROXY_PORT, default 4004), routing
+//                               to the councils of councils.yaml (COUNCIL_HOST_URL); BINFO_WORKERS as above
 import '../gateway/disable-telemetry.js';
+import { isClusterWorker, reportWorkerReady, startCluster, workerCount } from '../gateway/cluster/cluster.js';
 import { councilDirectoryOf, readCouncilRegistryConfig, resolveCouncilEndpoints } from '../gateway/council-registry.js';
+import { startCouncilsProxy } from '../gateway/councils-proxy/server.js';
 import { LiveCouncilRegistry } from '../gateway/live-council-registry.js';
 import { startGateway } from '../gateway/server.js';
 import { loadSupergraph } from '../gateway/supergraph.js';
@@ -75,12 +81,9 @@ async function main(): Promise<void> {
       break;
     }
     case 'gateway': {
+      if (await startedAsClusterPrimary('Gateway')) break;
       const composed = await loadSupergraph();
-      const councils = loadCouncilRegistry();
-      const substitutions = { councilHost: process.env.COUNCIL_HOST_URL ?? 'http://127.0.0.1:4002' };
-      const endpoints = resolveCouncilEndpoints(readCouncilRegistryConfig(DEFAULT_COUNCIL_REGISTRY), councils.all(), substitutions, DEFAULT_COUNCIL_REGISTRY);
-      const registry = new LiveCouncilRegistry({ path: DEFAULT_COUNCIL_REGISTRY, councils: councils.all(), substitutions, endpoints });
-      registry.watch();
+      const { councils, endpoints, registry } = liveCouncilRegistry();
       const gateway = await startGateway({
         supergraphSdl: composed.supergraphSdl,
         subgraphUrls: {
@@ -93,13 +96,43 @@ async function main(): Promise<void> {
         host,
       });
       closers.push(async () => registry.close(), gateway.close);
-      console.log(`Gateway ready in ${ms()}: ${gateway.graphqlUrl}`);
+      if (isClusterWorker()) reportWorkerReady(gateway.graphqlUrl);
+      else console.log(`Gateway ready in ${ms()}: ${gateway.graphqlUrl}${process.env.BINFO_COUNCILS_URL ? ` (councils through ${process.env.BINFO_COUNCILS_URL})` : ''}`);
+      break;
+    }
+    case 'councils-proxy': {
+      if (await startedAsClusterPrimary('Councils proxy')) break;
+      const { councils, endpoints, registry } = liveCouncilRegistry();
+      const proxy = await startCouncilsProxy({ councilEndpoints: endpoints, councilDirectory: councilDirectoryOf(councils.all()), port: envPort('COUNCILS_PROXY_PORT', 4004), host });
+      closers.push(async () => registry.close(), proxy.close);
+      if (isClusterWorker()) reportWorkerReady(proxy.graphqlUrl);
+      else console.log(`Councils proxy ready in ${ms()}: ${proxy.graphqlUrl} (${endpoints.size} councils)`);
       break;
     }
     default:
-      console.error(`Unknown part "${mode}". Use one of: all, directory, calendar, councils, gateway.`);
+      console.error(`Unknown part "${mode}". Use one of: all, directory, calendar, councils, gateway, councils-proxy.`);
       process.exit(2);
   }
+}
+
+/** councils.yaml (BINFO_COUNCIL_REGISTRY), with ${councilHost} from COUNCIL_HOST_URL, re-read when it changes. */
+function liveCouncilRegistry() {
+  const councils = loadCouncilRegistry();
+  const substitutions = { councilHost: process.env.COUNCIL_HOST_URL ?? 'http://127.0.0.1:4002' };
+  const endpoints = resolveCouncilEndpoints(readCouncilRegistryConfig(DEFAULT_COUNCIL_REGISTRY), councils.all(), substitutions, DEFAULT_COUNCIL_REGISTRY);
+  const registry = new LiveCouncilRegistry({ path: DEFAULT_COUNCIL_REGISTRY, councils: councils.all(), substitutions, endpoints });
+  registry.watch();
+  return { councils, endpoints, registry };
+}
+
+/** With BINFO_WORKERS above 1, this process supervises that many workers (each runs this part) and is done. */
+async function startedAsClusterPrimary(name: string): Promise<boolean> {
+  const workers = workerCount();
+  if (workers <= 1 || isClusterWorker()) return false;
+  const running = await startCluster({ workers, name: name.toLowerCase() });
+  closers.push(running.close);
+  console.log(`${name} ready in ${ms()}: ${running.url} (${workers} worker processes)`);
+  return true;
 }
 
 async function shutdown(): Promise<void> {

@@ -72,21 +72,11 @@ async function post(dispatcher: Dispatcher, endpoint: CouncilEndpoint, options: 
     response.body.destroy();
     throw new CouncilFailure('too_large', `its response of ${declared} bytes is over the ${limit}-byte limit`, false);
   }
-  // Read with a running count rather than trusting Content-Length: a chunked answer has none.
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      response.body.destroy();
-      throw new CouncilFailure('too_large', `its response is over the ${limit}-byte limit`, false);
-    }
-    chunks.push(chunk as Buffer);
-  }
+  const text = await readLimited(response.body, limit);
   const status = response.statusCode;
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     throw new CouncilFailure('malformed', `it answered HTTP ${status} with a body that is not JSON`, status >= 500);
   }
@@ -99,6 +89,28 @@ async function post(dispatcher: Dispatcher, endpoint: CouncilEndpoint, options: 
   }
   const cacheControl = response.headers['cache-control'];
   return { status, body: body as Record<string, unknown>, cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl };
+}
+
+/**
+ * The body as text, with a running count rather than trusting Content-Length (a chunked answer has none).
+ * With events, not an async iterator: in a national fan-out this runs ~361 times per client request.
+ */
+function readLimited(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        body.destroy();
+        reject(new CouncilFailure('too_large', `its response is over the ${limit}-byte limit`, false));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.on('end', () => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    body.on('error', reject);
+  });
 }
 
 function firstErrorMessage(body: object): string {

@@ -90,7 +90,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_STALE_IF_ERROR_SECONDS = 24 * 60 * 60;
 
 /** What one council request came to; shared by every caller of an identical in-flight request. */
-type FetchOutcome = { ok: true; entities: EntityCheck[]; errors: GraphQLErrorShape[] } | { ok: false; failure: CouncilFailure };
+type FetchOutcome = { ok: true; entities: EntityCheck[]; errors: GraphQLErrorShape[]; freshUntil: number } | { ok: false; failure: CouncilFailure };
 
 interface EntityFetch {
   plan: EntityFetchPlan;
@@ -99,6 +99,8 @@ interface EntityFetch {
   operationName: string | undefined;
   requestId: string | undefined;
   scope: RequestScope | undefined;
+  /** The query and its variables as one text, made once per fetch for the in-flight keys of every council. */
+  identity?: string;
 }
 
 interface ResolvedCache {
@@ -191,11 +193,15 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
 
   private async resolveBatch(batch: CouncilBatch, fetch: EntityFetch): Promise<CouncilBatchResult> {
     const endpoint = this.councils.endpoint(batch.councilCode);
+    // For the response cache: which endpoint answered, and how long what it answered stays fresh.
+    const freshness = fetch.scope?.freshness;
+    freshness?.council(batch.councilCode, endpoint?.url);
     if (!endpoint) return this.withoutEndpoint(batch);
     const code = endpoint.code;
     const count = batch.representations.length;
     // Only a query's answer may be reused; a mutation (none in the standard today) is always sent.
     const cache = fetch.plan.isQuery ? this.cache : undefined;
+    if (!cache) freshness?.note(0);
     const keys = cache ? entityCacheKeys({ councilCode: code, endpointUrl: endpoint.url, query: fetch.query, variables: fetch.variables }, batch.representations) : [];
     const cached: Array<CachedEntity | undefined> = cache ? await cache.store.get(keys) : [];
     const now = Date.now();
@@ -204,12 +210,15 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     const missing: number[] = [];
     for (let i = 0; i < count; i++) {
       const entry = cached[i];
-      if (entry && entry.freshUntil > now) entities[i] = entry.value;
-      else missing.push(i);
+      if (entry && entry.freshUntil > now) {
+        entities[i] = entry.value;
+        freshness?.note(entry.freshUntil);
+      } else missing.push(i);
     }
     let staleServed = 0;
     /** Serves the entity's last good answer, marked stale, or else nulls it with an error naming the council. */
     const fail = (index: number, reason: string) => {
+      freshness?.forbid();
       const entry = cached[index];
       if (entry) {
         entities[index] = entry.value;
@@ -228,6 +237,7 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
         missing.map((i) => keys[i]),
       );
       if (outcome.ok) {
+        freshness?.note(outcome.freshUntil);
         const dropped: string[] = [];
         outcome.entities.forEach((check, j) => {
           if (check.ok) entities[missing[j]] = check.entity;
@@ -250,7 +260,8 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
   /** One request for identical concurrent queries; every caller after the first gets its own copy. */
   private async fetchShared(endpoint: CouncilEndpoint, fetch: EntityFetch, representations: Representation[], keys: string[]): Promise<FetchOutcome> {
     if (!fetch.plan.isQuery) return this.fetchFromCouncil(endpoint, fetch, representations, keys);
-    const identity = `${endpoint.code}\n${endpoint.url}\n${fetch.query}\n${stableJson(fetch.variables)}\n${stableJson(representations)}`;
+    fetch.identity ??= `${fetch.query}\n${stableJson(fetch.variables)}`;
+    const identity = `${endpoint.code}\n${endpoint.url}\n${fetch.identity}\n${stableJson(representations)}`;
     const { value, shared } = await this.inFlight.run(identity, () => this.fetchFromCouncil(endpoint, fetch, representations, keys));
     // Only the entities are copied: the gateway merges into them. (A failure is shared as is: structuredClone
     // would turn a CouncilFailure into a plain Error and lose its reason.)
@@ -284,18 +295,21 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
       });
       const checks = answer.entities.map((entity, j) => checkEntity(fetch.plan, entity, representations[j], code));
       const errors = Array.isArray(answer.body.errors) ? (answer.body.errors as GraphQLErrorShape[]) : [];
-      await this.store(code, answer.cacheControl, checks, errors, keys);
-      return { ok: true, entities: checks, errors };
+      const freshUntil = await this.store(code, answer.cacheControl, checks, errors, keys);
+      return { ok: true, entities: checks, errors, freshUntil };
     } catch (error) {
       return { ok: false, failure: error instanceof CouncilFailure ? error : new CouncilFailure('network', `the request failed (${String(error)})`, false) };
     }
   }
 
-  /** Caches each entity answered cleanly: not one an error points at, nor any when the council reported a general error. */
-  private async store(code: string, cacheControl: string | undefined, checks: EntityCheck[], errors: GraphQLErrorShape[], keys: string[]): Promise<void> {
-    if (!this.cache || keys.length === 0) return;
+  /**
+   * Caches each entity answered cleanly: not one an error points at, nor any when the council reported a
+   * general error. Returns until when the answer is fresh (epoch ms; 0 when it is not to be reused).
+   */
+  private async store(code: string, cacheControl: string | undefined, checks: EntityCheck[], errors: GraphQLErrorShape[], keys: string[]): Promise<number> {
+    if (!this.cache || keys.length === 0) return 0;
     const policy = cachePolicyFrom(cacheControl, forCouncil(this.cache.defaultFreshSeconds, code), this.cache.maxFreshSeconds);
-    if (!policy.store || errors.some((e) => entityIndexOf(e) === undefined)) return;
+    if (!policy.store || errors.some((e) => entityIndexOf(e) === undefined)) return 0;
     const withErrors = new Set(errors.map(entityIndexOf));
     const now = Date.now();
     const writes: EntityCacheWrite[] = [];
@@ -303,6 +317,7 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
       if (check.ok && !withErrors.has(j)) writes.push({ key: keys[j], entry: { value: check.entity, storedAt: now, freshUntil: now + policy.freshSeconds * 1000 } });
     });
     await this.cache.store.set(writes, policy.freshSeconds + this.cache.staleIfErrorSeconds);
+    return now + policy.freshSeconds * 1000;
   }
 
   private reportFailure(councilCode: string, reason: CouncilFailureReason, message: string, fetch: EntityFetch, servedStale: number): void {

@@ -32,6 +32,8 @@ export interface EntityFetchPlan {
   /** The gateway's own `_entities` selection, to which answers are cut. */
   selection: SelectionSetNode;
   fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  /** The response keys each level of the selection asks for, worked out once per plan (see `fieldsAt`). */
+  fields: SelectionFields;
 }
 
 /**
@@ -84,6 +86,7 @@ function buildPlan(query: string): EntityFetchPlan | null {
     isQuery: operations[0].operation === 'query',
     selection: entities.selectionSet,
     fragments,
+    fields: new SelectionFields(entities.selectionSet, fragments),
   };
 }
 
@@ -128,8 +131,8 @@ export function checkEntity(plan: EntityFetchPlan, answered: unknown, representa
   if (marked[COUNCIL_MARKER] !== councilCode) {
     return { ok: false, problem: `it returned an entity of council ${describe(marked[COUNCIL_MARKER])} where one of ${councilCode} was asked for` };
   }
-  const cut = new Projection(plan.fragments, councilCode);
-  const entity = cut.object(marked, [plan.selection]);
+  const cut = new Projection(plan.fields, councilCode);
+  const entity = cut.object(marked, plan.fields.root);
   return cut.problem ? { ok: false, problem: cut.problem } : { ok: true, entity };
 }
 
@@ -137,20 +140,72 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? value.slice(0, 40) : value === undefined ? 'nothing' : typeof value;
 }
 
+interface CollectedField {
+  name: string;
+  subselections: SelectionSetNode[];
+}
+
+/**
+ * The response keys asked for at each level of one plan's selection, collected once per level and kept:
+ * every entity of every council answer is cut with the same few levels, so collecting them per object (a Map
+ * per object of every answer) was most of the projection's work and garbage in a national fan-out.
+ */
+export class SelectionFields {
+  readonly root: readonly SelectionSetNode[];
+  private readonly levels = new WeakMap<readonly SelectionSetNode[], Map<string, CollectedField>>();
+
+  constructor(
+    selection: SelectionSetNode,
+    private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  ) {
+    this.root = [selection];
+  }
+
+  /** The fields of a level; `selections` must be `root` or a `subselections` array this returned. */
+  at(selections: readonly SelectionSetNode[]): Map<string, CollectedField> {
+    let fields = this.levels.get(selections);
+    if (!fields) {
+      fields = new Map();
+      for (const selection of selections) this.collect(selection, fields, 0);
+      this.levels.set(selections, fields);
+    }
+    return fields;
+  }
+
+  /**
+   * Fields of every fragment are kept whatever its type condition: the answer is cut to keys the gateway
+   * asked for somewhere at this level, which is all isolation needs, without knowing the council schema's
+   * abstract types. Depth is bounded by the query; the fragment guard only stops a (never valid) cycle.
+   */
+  private collect(selection: SelectionSetNode, fields: Map<string, CollectedField>, fragmentDepth: number): void {
+    for (const node of selection.selections) {
+      if (node.kind === Kind.FIELD) {
+        const key = node.alias?.value ?? node.name.value;
+        let field = fields.get(key);
+        if (!field) fields.set(key, (field = { name: node.name.value, subselections: [] }));
+        if (node.selectionSet) field.subselections.push(node.selectionSet);
+      } else if (node.kind === Kind.INLINE_FRAGMENT) {
+        this.collect(node.selectionSet, fields, fragmentDepth);
+      } else if (fragmentDepth < 32) {
+        const definition = this.fragments.get(node.name.value);
+        if (definition) this.collect(definition.selectionSet, fields, fragmentDepth + 1);
+      }
+    }
+  }
+}
+
 /** Keeps only the response keys the selection asked for, all the way down, checking each nested `councilCode`. */
 class Projection {
   problem: string | undefined;
 
   constructor(
-    private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+    private readonly fields: SelectionFields,
     private readonly councilCode: string,
   ) {}
 
   object(value: Record<string, unknown>, selections: readonly SelectionSetNode[]): Record<string, unknown> {
-    const fields = new Map<string, { name: string; subselections: SelectionSetNode[] }>();
-    for (const selection of selections) this.collect(selection, fields, 0);
     const out: Record<string, unknown> = {};
-    for (const [key, field] of fields) {
+    for (const [key, field] of this.fields.at(selections)) {
       if (key === '__proto__' || !Object.hasOwn(value, key)) continue;
       const child = value[key];
       // Every councilCode in the standard schema is the answering council's own (its properties, its
@@ -169,26 +224,5 @@ class Projection {
     // A scalar where the gateway asked for an object is not what it asked for.
     if (typeof value !== 'object') return null;
     return this.object(value as Record<string, unknown>, selections);
-  }
-
-  /**
-   * Fields of every fragment are kept whatever its type condition: the answer is cut to keys the gateway
-   * asked for somewhere at this level, which is all isolation needs, without knowing the council schema's
-   * abstract types. Depth is bounded by the query; the fragment guard only stops a (never valid) cycle.
-   */
-  private collect(selection: SelectionSetNode, fields: Map<string, { name: string; subselections: SelectionSetNode[] }>, fragmentDepth: number): void {
-    for (const node of selection.selections) {
-      if (node.kind === Kind.FIELD) {
-        const key = node.alias?.value ?? node.name.value;
-        let field = fields.get(key);
-        if (!field) fields.set(key, (field = { name: node.name.value, subselections: [] }));
-        if (node.selectionSet) field.subselections.push(node.selectionSet);
-      } else if (node.kind === Kind.INLINE_FRAGMENT) {
-        this.collect(node.selectionSet, fields, fragmentDepth);
-      } else if (fragmentDepth < 32) {
-        const definition = this.fragments.get(node.name.value);
-        if (definition) this.collect(definition.selectionSet, fields, fragmentDepth + 1);
-      }
-    }
   }
 }

@@ -3,12 +3,15 @@
 // that object and reads back what the router noted (stale answers) before the response is sent.
 import type { StaleAnswers } from '../cache/stale-answers.js';
 import type { CouncilFanOut } from '../limits/council-fan-out.js';
+import type { ResponseFreshness } from '../response-cache/freshness.js';
 
 export interface RequestScope {
   /** Sent to each council as `x-request-id`, so one request can be followed through every log. */
   requestId: string;
   stale: StaleAnswers;
   fanOut: CouncilFanOut;
+  /** How long the answer may be reused, noted by the router for the response cache (absent: nobody asks). */
+  freshness?: ResponseFreshness;
 }
 
 // A property, not a WeakMap keyed on the context: Apollo Server shallow-copies the context object for each
