@@ -35,7 +35,8 @@ function council(overrides: Partial<BackOfficeCouncilOptions> = {}) {
     ],
     rules: { division: 'england-and-wales', policy: { kind: 'work-through' } },
     bankHolidays,
-    timeoutMs: 300,
+    // Generous: a loaded CI machine can take a while to answer even on loopback; the timeout test sets its own.
+    timeoutMs: 5_000,
     cacheMinutes: 60,
     window: { daysBefore: 28, daysAfter: 120 },
     onWarning: (message) => warnings.push(message),
