@@ -14,6 +14,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Agent } from 'undici';
 import { ErrorCode } from '../../schema/error-codes.js';
+import { fanOutRefused } from '../limits/council-fan-out.js';
 import { cachePolicyFrom, DEFAULT_FRESH_SECONDS, MAX_FRESH_SECONDS } from '../cache/cache-control.js';
 import { entityCacheKeys, selectionVariables } from '../cache/entity-cache-key.js';
 import type { CachedEntity, EntityCache, EntityCacheWrite } from '../cache/entity-cache.js';
@@ -163,17 +164,7 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     if (scope) {
       const asked = partition.batches.map((b) => b.councilCode).filter((code) => this.councils.endpoint(code));
       const decision = scope.fanOut.admit(asked);
-      if (!decision.ok) {
-        return {
-          data: { _entities: representations.map(() => null) },
-          errors: [
-            {
-              message: `This operation would ask ${decision.wouldAsk} councils; one operation may ask at most ${decision.limit}. Ask for fewer councils at a time.`,
-              extensions: { code: ErrorCode.OPERATION_TOO_LARGE, limit: decision.limit },
-            },
-          ] as never,
-        };
-      }
+      if (!decision.ok) return fanOutRefused(representations.length, decision) as never;
     }
     const fetch: EntityFetch = {
       plan,

@@ -9,7 +9,7 @@
 //     fallback link, as when the council itself fails.
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { ErrorCode } from '../../schema/error-codes.js';
+import { fanOutRefused } from '../limits/council-fan-out.js';
 import { unavailable } from '../council-router/council-router-data-source.js';
 import { councilCodeOf, type Representation } from '../council-router/partition.js';
 import { requestScopeOf } from '../council-router/request-scope.js';
@@ -42,17 +42,7 @@ export class CouncilsProxyDataSource extends RemoteGraphQLDataSource {
     if (scope && reps.length) {
       const codes = [...new Set(reps.map(councilCodeOf).filter((code): code is string => !!code && this.lookup.hasEndpoint(code)))];
       const decision = scope.fanOut.admit(codes);
-      if (!decision.ok) {
-        return {
-          data: { _entities: reps.map(() => null) },
-          errors: [
-            {
-              message: `This operation would ask ${decision.wouldAsk} councils; one operation may ask at most ${decision.limit}. Ask for fewer councils at a time.`,
-              extensions: { code: ErrorCode.OPERATION_TOO_LARGE, limit: decision.limit },
-            },
-          ],
-        };
-      }
+      if (!decision.ok) return fanOutRefused(reps.length, decision);
     }
     try {
       return await super.process(options);

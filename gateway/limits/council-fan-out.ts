@@ -2,6 +2,8 @@
 // (about 361) is allowed; the cap stops one operation from multiplying into thousands of council requests
 // (e.g. a list of codes repeated through aliases and nested fields).
 
+import { ErrorCode } from '../../schema/error-codes.js';
+
 export const DEFAULT_MAX_COUNCILS_PER_OPERATION = 400;
 
 export type FanOutDecision = { ok: true } | { ok: false; wouldAsk: number; limit: number };
@@ -19,4 +21,17 @@ export class CouncilFanOut {
     for (const code of fresh) this.asked.add(code);
     return { ok: true };
   }
+}
+
+/** The `_entities` answer for a fetch the cap refused: every entity null, one error that says why. */
+export function fanOutRefused(representationCount: number, decision: { wouldAsk: number; limit: number }) {
+  return {
+    data: { _entities: new Array(representationCount).fill(null) },
+    errors: [
+      {
+        message: `This operation would ask ${decision.wouldAsk} councils; one operation may ask at most ${decision.limit}. Ask for fewer councils at a time.`,
+        extensions: { code: ErrorCode.OPERATION_TOO_LARGE, limit: decision.limit },
+      },
+    ],
+  };
 }
