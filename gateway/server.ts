@@ -7,7 +7,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import { handleGraphQLRequest, sendJson } from '../lib/http/apollo-handler.js';
+import { answerPreflight, applyCors, type CorsOptions } from '../lib/http/cors.js';
 import { listen, type RunningServer } from '../lib/http/listen.js';
+import { persistedQueryCache, type PersistedQueryCacheOptions } from '../lib/http/persisted-query-cache.js';
 import { ErrorCode } from '../schema/error-codes.js';
 import { StaleAnswers } from './cache/stale-answers.js';
 import { staleAnswersPlugin } from './cache/stale-answers-plugin.js';
@@ -19,16 +21,20 @@ import { subgraphFetcher } from './council-router/subgraph-fetcher.js';
 import { CouncilsProxyDataSource } from './councils-proxy/councils-proxy-data-source.js';
 import { clientErrorStatusPlugin } from './limits/client-error-status.js';
 import { CouncilFanOut } from './limits/council-fan-out.js';
+import { councilOwnershipOf } from './limits/council-ownership.js';
 import { operationLimitsPlugin } from './limits/operation-limits-plugin.js';
 import { asTokenLimitError } from './limits/token-limit.js';
 import { resolveOperationLimits, type OperationLimits } from './limits/operation-limits.js';
+import type { ApiKeyVerifier } from './limits/api-keys.js';
 import { identifyClient, RateLimiter, type RateLimitOptions } from './limits/rate-limit.js';
-import { nationalSubgraphSchema } from './national/national-subgraph.js';
+import { readGraphOperationsPlugin } from './limits/read-graph-operations.js';
+import { nationalSubgraphSchema, type CouncilEntityFetcher } from './national/national-subgraph.js';
 import { observeRequest } from './observability/http-observer.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/metrics.js';
+import { serveMetricsPublicly, startMetricsListener, type MetricsAccessOptions } from './observability/metrics-route.js';
 import { requestIdFrom } from './observability/request-id.js';
-import { dateArgumentsPlugin } from './plugins/date-arguments.js';
+import { maskError } from './plugins/mask-errors.js';
 import type { ResponseFreshness } from './response-cache/freshness.js';
 import { ResponseCache, type ResponseCacheOptions } from './response-cache/response-cache.js';
 import { responseCachePlugin } from './response-cache/response-cache-plugin.js';
@@ -49,38 +55,53 @@ export interface GatewayOptions {
   councilDirectory: ReadonlyMap<string, CouncilDirectoryEntry>;
   port?: number;
   host?: string;
-  /** Introspection is off in production unless asked for. */
+  /** Introspection; when absent, on except in `production`. */
   introspection?: boolean;
+  /**
+   * Production error answers (npm start should pass NODE_ENV=production's): no "Did you mean …?" suggestions
+   * and no internal names (error classes, socket errors, subgraphs, addresses) in any message. Off when absent.
+   */
+  production?: boolean;
   /** Per-council retries, circuit breakers, response size limit and the entity cache (see CouncilRouterOptions). */
   router?: CouncilRouterOptions;
   log?: (entry: Record<string, unknown>) => void;
-  /** Structured JSON logger; one at LOG_LEVEL (default info) writing to stdout when not given. */
+  /** Structured JSON logger; one at level info writing to stdout when not given (npm start passes LOG_LEVEL's). */
   logger?: Logger;
   /** Depth, aliases, tokens, body size and councils per operation (defaults in limits/operation-limits.ts). */
   limits?: Partial<OperationLimits>;
-  /** Token bucket per client (x-api-key, else IP) answering 429 with Retry-After; `false` turns it off. */
+  /** Token bucket per client (a verified API key, else IP) answering 429 with Retry-After; `false` turns it off. */
   rateLimit?: RateLimitOptions | false;
-  /** GET /metrics for Prometheus; `false` turns it off, `{ defaultMetrics: false }` leaves out process metrics. */
-  metrics?: boolean | { defaultMetrics?: boolean };
+  /** The issued API keys (limits/api-keys.ts); without it every client is its IP address. */
+  apiKeys?: ApiKeyVerifier;
   /**
-   * Keep the entity cache in Redis (e.g. redis://127.0.0.1:6379/0) so replicas share it; defaults to the
-   * BINFO_REDIS_URL environment variable. Ignored when `router.cache` is `false` or names its own store.
+   * Prometheus metrics; `false` turns them off, `defaultMetrics: false` leaves out process metrics. GET
+   * /metrics is for operators only: `port` serves it on a listener of its own, `bearerToken` on the public
+   * one to `Authorization: Bearer <token>`; with neither the public /metrics answers 404.
+   */
+  metrics?: boolean | ({ defaultMetrics?: boolean } & MetricsAccessOptions);
+  /** Which sites' pages may call /graphql from a browser; default any (`'*'`: an anonymous read-only graph, no credentials). */
+  cors?: CorsOptions;
+  /** Automatic persisted queries (short GET URLs): the bounded store's size; `false` turns APQ off. */
+  persistedQueries?: PersistedQueryCacheOptions | false;
+  /**
+   * Keep the entity cache in Redis (e.g. redis://127.0.0.1:6379/0) so replicas share it; in memory when
+   * absent (npm start passes BINFO_REDIS_URL). Ignored when `router.cache` is `false` or names its own store.
    */
   redisUrl?: string;
   /**
    * The whole-response cache for anonymous clients (gateway/response-cache/): identical operation and
    * variables answered from memory for at most `ttlSeconds` (<= 10, default 5). `false` turns it off, as
-   * does BINFO_CACHE=off or `router.cache: false`.
+   * does `router.cache: false` (what BINFO_CACHE=off sets).
    */
   responseCache?: ResponseCacheOptions | false;
   /**
    * The councils proxy subgraph (gateway/councils-proxy/) to use for `councils` instead of the in-gateway
-   * council router, e.g. http://127.0.0.1:4004/graphql; defaults to the BINFO_COUNCILS_URL environment variable.
+   * council router, e.g. http://127.0.0.1:4004/graphql (npm start passes BINFO_COUNCILS_URL).
    */
   councilsUrl?: string;
   /**
-   * Memory for query plans, in MiB (Apollo Gateway's LRU, sized by each plan's JSON length); default 16, or
-   * BINFO_QUERY_PLAN_CACHE_MIB. Plans of Binfo's operations are about 1 KB (the bin-day query's 0.9 KB, the
+   * Memory for query plans, in MiB (Apollo Gateway's LRU, sized by each plan's JSON length); default 16
+   * (npm start passes BINFO_QUERY_PLAN_CACHE_MIB). Plans of Binfo's operations are about 1 KB (the bin-day query's 0.9 KB, the
    * national disruptions view's 1.2 KB), so 16 MiB keeps some 15,000 distinct operations planned: every
    * operation real clients send (a few dozen; variables do not make new plans) survives any burst of one-off
    * ones, and a flood of unique operations cannot take more than 16 MiB.
@@ -94,42 +115,38 @@ export interface RunningGateway extends RunningServer {
   metrics?: GatewayMetrics;
   /** The whole-response cache, when on. */
   responseCache?: ResponseCache;
+  /** The operators' metrics listener's URL, when `metrics.port` is set. */
+  metricsUrl?: string;
 }
 
-/** Hide internals from clients: errors without a stable code become a plain message. */
-export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  const known = typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== 'DOWNSTREAM_SERVICE_ERROR';
-  if (known) {
-    // serviceName is the gateway's internal subgraph name ("directory", "councils"): not the client's business.
-    const { exception: _exception, stacktrace: _stacktrace, serviceName: _serviceName, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
-  }
-  return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
-}
+/** Hide internals from clients (plugins/mask-errors.ts); kept here for the callers that import it from the server. */
+export { maskError };
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger();
   const log = options.log ?? ((entry: Record<string, unknown>) => logger.error(entry, String(entry.msg ?? 'gateway error')));
   const limits = resolveOperationLimits(options.limits);
+  const production = options.production ?? false;
   const metrics = options.metrics === false ? undefined : createGatewayMetrics(typeof options.metrics === 'object' ? options.metrics : {});
+  const metricsAccess: MetricsAccessOptions = typeof options.metrics === 'object' ? options.metrics : {};
   const rateLimiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? {});
-  const councilsUrl = options.councilsUrl ?? (process.env.BINFO_COUNCILS_URL || undefined);
+  const cors: CorsOptions = options.cors ?? { origins: '*' };
+  const councilsUrl = options.councilsUrl;
   // With a councils proxy, `councils` is a plain remote subgraph and the router runs in the proxy's process.
   const built = councilsUrl
     ? undefined
     : buildCouncilRouter({ councilEndpoints: options.councilEndpoints, councilDirectory: options.councilDirectory, router: options.router, redisUrl: options.redisUrl, logger, metrics });
-  const councils: GraphQLDataSource =
+  const councils: GraphQLDataSource & CouncilEntityFetcher =
     built?.router ??
     new CouncilsProxyDataSource(councilsUrl!, { hasEndpoint: (code) => options.councilEndpoints.has(code), describe: (code) => options.councilDirectory.get(code) });
-  // BINFO_CACHE=off measures the cold path (bench/) or debugs freshness: no entity cache, no response cache.
-  const cachingOff = process.env.BINFO_CACHE === 'off' || options.router?.cache === false || options.responseCache === false;
+  // No entity cache (BINFO_CACHE=off: the cold path for bench/, or debugging freshness): no response cache either.
+  const cachingOff = options.router?.cache === false || options.responseCache === false;
   const responseCache = cachingOff
     ? undefined
     : new ResponseCache(options.responseCache || {}, { endpointUrl: (code) => (councilsUrl ? undefined : options.councilEndpoints.get(code)?.url) });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    experimental_approximateQueryPlanStoreMiB: options.queryPlanCacheMiB ?? (Number(process.env.BINFO_QUERY_PLAN_CACHE_MIB) || 16),
+    experimental_approximateQueryPlanStoreMiB: options.queryPlanCacheMiB ?? 16,
     buildService: ({ name, url }): GraphQLDataSource => {
       if (name === 'councils') return councils;
       if (name === 'national') {
@@ -143,12 +160,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const apollo = new ApolloServer<BaseContext>({
     gateway,
-    csrfPrevention: true,
-    introspection: options.introspection ?? process.env.NODE_ENV !== 'production',
+    // No CSRF prevention on the read graph: it is what lets browsers and urql send plain GETs. CSRF abuses
+    // credentials a browser adds by itself (cookies, HTTP auth); this graph has none, it only reads, and an
+    // API key is sent only by code that chose to send it, so a forged request can do nothing the forger
+    // could not do directly. Where a credential can be abused (the council host) prevention stays on.
+    csrfPrevention: false,
+    persistedQueries: options.persistedQueries === false ? false : { cache: persistedQueryCache(options.persistedQueries) },
+    introspection: options.introspection ?? !production,
     includeStacktraceInErrorResponses: false,
+    // Production: no "Did you mean …?" in validation errors (maskError removes it from the rest).
+    hideSchemaDetailsFromClientErrors: production,
     parseOptions: { maxTokens: limits.maxTokens },
     formatError: (formatted, error) => {
-      const masked = maskError(asTokenLimitError(formatted));
+      const masked = maskError(asTokenLimitError(formatted), { production });
       // Internals stay in the server's log, with enough to debug; the client gets the masked error.
       if (masked.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) log({ level: 'error', msg: 'internal error', error: String(error), path: formatted.path });
       return masked;
@@ -156,8 +180,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
-      operationLimitsPlugin(limits),
-      dateArgumentsPlugin(),
+      // First: the checks after it assume one resolved query operation.
+      readGraphOperationsPlugin(),
+      // Depth, aliases, Dates, list lengths and cost: all before any council is asked.
+      operationLimitsPlugin(limits, { ownership: councilOwnershipOf(options.supergraphSdl), councilCount: () => options.councilEndpoints.size }),
       clientErrorStatusPlugin(),
       staleAnswersPlugin(),
       responseCachePlugin(),
@@ -183,22 +209,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.setHeader('x-request-id', requestId);
       if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
       if (url.pathname === '/ready') return sendJson(res, 200, { status: 'ready', councils: options.councilEndpoints.size });
-      if (url.pathname === '/metrics' && metrics) {
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        return void res.end(text);
-      }
+      if (url.pathname === '/metrics' && metrics) return serveMetricsPublicly(req, res, metrics, metricsAccess);
       if (url.pathname === '/graphql') {
-        const client = identifyClient(req, options.rateLimit ? options.rateLimit.trustProxy : false);
+        applyCors(req, res, cors);
+        if (req.method === 'OPTIONS') return answerPreflight(req, res, cors);
+        const client = identifyClient(req, options.rateLimit ? options.rateLimit.trustProxy : false, options.apiKeys);
         observeRequest(req, res, { requestId, client: client.label, logger, metrics });
         if (rateLimiter && !rateLimiter.admit(client, res)) return;
-        if (responseCache?.accepts(req)) {
-          return responseCache.handle(req, res, apollo, (freshness) => contextFor(requestId, freshness), { bodyLimitBytes: limits.maxBodyBytes });
-        }
-        return handleGraphQLRequest(apollo, req, res, contextFor(requestId), { bodyLimitBytes: limits.maxBodyBytes });
+        const edge = { bodyLimitBytes: limits.maxBodyBytes, specStatusForJson: true };
+        if (responseCache?.accepts(req)) return responseCache.handle(req, res, apollo, (freshness) => contextFor(requestId, freshness), edge);
+        return handleGraphQLRequest(apollo, req, res, contextFor(requestId), edge);
       }
       if (!url.pathname.startsWith('/assets/')) {
-        const client = identifyClient(req, options.rateLimit ? options.rateLimit.trustProxy : false);
+        const client = identifyClient(req, options.rateLimit ? options.rateLimit.trustProxy : false, options.apiKeys);
         if (rateLimiter && !rateLimiter.admit(client, res)) return;
       }
       if (await web(req, res, url)) return;
@@ -206,13 +229,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     { port: options.port, host: options.host, onError: (error) => log({ level: 'error', msg: 'gateway request failed', error: String(error) }) },
   );
+  const metricsListener = metrics ? await startMetricsListener(metrics, metricsAccess) : undefined;
   return {
     ...running,
     graphqlUrl: `${running.url}/graphql`,
     metrics,
+    metricsUrl: metricsListener ? `${metricsListener.url}/metrics` : undefined,
     responseCache,
     close: async () => {
       await running.close();
+      await metricsListener?.close();
       await apollo.stop();
       await built?.close();
       responseCache?.clear();

@@ -8,13 +8,13 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CouncilTokens } from '../subgraphs/council/disruptions/council-tokens.js';
-import { DEFAULT_DISRUPTIONS_DB } from '../subgraphs/council/disruptions/disruption-store.js';
+import { loadConfig, SETTINGS } from '../config/config.js';
 
 const USAGE = `Usage:
   npx tsx scripts/council-token.ts issue <GSS code> [--db <path>]   print a new token for the council (shown once)
   npx tsx scripts/council-token.ts revoke <GSS code> [--db <path>]  revoke every token of the council
 
-  --db   the disruptions database (default: $BINFO_DISRUPTIONS_DB or ${DEFAULT_DISRUPTIONS_DB})`;
+  --db   the disruptions database (default: $BINFO_DISRUPTIONS_DB or ${SETTINGS.disruptionsDb.default})`;
 
 function main(): number {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { db: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
@@ -31,7 +31,7 @@ function main(): number {
     console.error(`council-token: ${JSON.stringify(councilCode)} is not a GSS council code such as E06000038.`);
     return 2;
   }
-  const db = values.db ?? DEFAULT_DISRUPTIONS_DB;
+  const db = values.db ?? loadConfig(process.env).disruptionsDb;
   const tokens = CouncilTokens.open(db);
   try {
     if (command === 'issue') {

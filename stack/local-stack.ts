@@ -8,6 +8,7 @@ import type { BankHolidayCalendar } from '../domain/bank-holidays/calendar.js';
 import { councilDirectoryOf, readCouncilRegistryConfig, resolveCouncilEndpoints, type CouncilEndpoint } from '../gateway/council-registry.js';
 import { LiveCouncilRegistry } from '../gateway/live-council-registry.js';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/server.js';
+import { createLogger } from '../gateway/observability/logger.js';
 import { loadSupergraph } from '../gateway/supergraph.js';
 import { PROJECT_ROOT } from '../lib/project-path.js';
 import type { ServedSchema } from '../lib/http/serve-schema.js';
@@ -23,10 +24,10 @@ import { SampleCouncilSource } from '../subgraphs/council/sample/sample-source.j
 import { loadDirectoryData, startDirectory } from '../subgraphs/directory/server.js';
 import type { DirectoryData } from '../subgraphs/directory/subgraph.js';
 
-/** councils.yaml, or the file named by BINFO_COUNCIL_REGISTRY. */
-/** council-host.yaml, or the file named by BINFO_COUNCIL_HOST_CONFIG. */
-export const DEFAULT_COUNCIL_HOST_CONFIG = process.env.BINFO_COUNCIL_HOST_CONFIG || resolve(PROJECT_ROOT, 'council-host.yaml');
-export const DEFAULT_COUNCIL_REGISTRY = process.env.BINFO_COUNCIL_REGISTRY || resolve(PROJECT_ROOT, 'councils.yaml');
+/** The project's council-host.yaml (npm start passes BINFO_COUNCIL_HOST_CONFIG's file). */
+export const DEFAULT_COUNCIL_HOST_CONFIG = resolve(PROJECT_ROOT, 'council-host.yaml');
+/** The project's councils.yaml (npm start passes BINFO_COUNCIL_REGISTRY's file). */
+export const DEFAULT_COUNCIL_REGISTRY = resolve(PROJECT_ROOT, 'councils.yaml');
 
 export interface LocalStackOptions {
   port?: number;
@@ -44,6 +45,8 @@ export interface LocalStackOptions {
   councilTimeoutMs?: number;
   /** The council host's configuration file (adapters per council); all-sample without one. */
   councilHostConfig?: string;
+  /** Values for ${NAME} in the council host's configuration (npm start passes the environment); none when absent. */
+  councilHostEnv?: Record<string, string | undefined>;
   /** Port for the council host (its disruptions API is documented at 4002); a free one if taken or absent. */
   councilHostPort?: number;
   /** The SQLite file of posted disruptions; a fresh temporary one when absent. */
@@ -51,6 +54,11 @@ export interface LocalStackOptions {
   /** Re-read the council registry file when it changes (npm start does). */
   watchRegistry?: boolean;
   log?: (entry: Record<string, unknown>) => void;
+  /**
+   * The gateway's log level when `gateway.logger` is absent: `warn` by default, so a test's output shows
+   * only what went wrong; npm start passes its own logger at LOG_LEVEL.
+   */
+  logLevel?: string;
 }
 
 export interface LocalStack {
@@ -76,7 +84,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const bankHolidays = loadShippedBankHolidays();
   const collecting = data.councils.filter({ collectsWaste: true });
   const hostConfig = options.councilHostConfig
-    ? await loadCouncilHostConfig(options.councilHostConfig, { councils: data.councils.all(), postcodes: data.postcodes, bankHolidays, log: options.log })
+    ? await loadCouncilHostConfig(options.councilHostConfig, { councils: data.councils.all(), postcodes: data.postcodes, bankHolidays, log: options.log, env: options.councilHostEnv })
     : null;
   for (const problem of [...(hostConfig?.errors ?? []), ...(hostConfig?.warnings ?? [])]) {
     if (options.log) options.log({ level: 'warn', msg: problem });
@@ -115,6 +123,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     port: options.port,
     host: options.host,
     ...options.gateway,
+    logger: options.gateway?.logger ?? createLogger(options.logLevel ?? 'warn'),
   });
   return {
     gateway,

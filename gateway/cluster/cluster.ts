@@ -1,22 +1,12 @@
 // Every core of one machine for a stateless server (the gateway, the councils proxy): node:cluster forks
-// BINFO_WORKERS worker processes that all accept connections on the same port (the primary hands new
-// connections to the workers in turn). The primary only supervises: it waits until every worker is ready,
+// the number of worker processes it is given (BINFO_WORKERS, read by config/), all accepting connections on
+// the same port (the primary hands new connections to the workers in turn). The primary only supervises: it waits until every worker is ready,
 // restarts a worker that dies, forwards SIGHUP (re-read councils.yaml) to each, and on SIGTERM or SIGINT
 // stops them all. What workers share goes through Redis (BINFO_REDIS_URL: the entity cache); each keeps its
 // own response cache, query-plan cache, rate-limit buckets and /metrics.
 import cluster, { type Worker } from 'node:cluster';
-import { availableParallelism } from 'node:os';
 
 const READY = 'binfo-worker-ready';
-
-/** BINFO_WORKERS: a whole number, or `auto` for one per core; 1 (no cluster) when unset. */
-export function workerCount(value: string | undefined = process.env.BINFO_WORKERS): number {
-  if (value === undefined || value === '') return 1;
-  if (value === 'auto' || value === 'max') return availableParallelism();
-  const count = Number(value);
-  if (!Number.isInteger(count) || count < 1 || count > 256) throw new Error(`BINFO_WORKERS is "${value}": use a whole number from 1, or "auto" (one per core)`);
-  return count;
-}
 
 export const isClusterWorker = (): boolean => cluster.isWorker;
 

@@ -1,5 +1,5 @@
 // The council router as the gateway and the councils proxy both run it: the registry lookups, the entity
-// cache (in Redis when BINFO_REDIS_URL or `redisUrl` says so, shared between replicas and processes), and
+// cache (in Redis when `redisUrl` says so, shared between replicas and processes), and
 // the metrics and log lines of every council request.
 import type { EntityCache } from '../cache/entity-cache.js';
 import { RedisEntityCache } from '../cache/redis-entity-cache.js';
@@ -32,9 +32,8 @@ export interface BuiltRouter {
 }
 
 export function buildCouncilRouter(options: BuildRouterOptions): BuiltRouter {
-  // BINFO_CACHE=off measures the cold path (bench/) or debugs freshness; caching is on otherwise.
-  const routerOptions: CouncilRouterOptions = process.env.BINFO_CACHE === 'off' ? { ...options.router, cache: false } : { ...options.router };
-  const redis = sharedCache(routerOptions, options.redisUrl ?? process.env.BINFO_REDIS_URL, options.logger);
+  const routerOptions: CouncilRouterOptions = { ...options.router };
+  const redis = sharedCache(routerOptions, options.redisUrl, options.logger);
   const router = new CouncilRouterDataSource(
     {
       endpoint: (code) => options.councilEndpoints.get(code),

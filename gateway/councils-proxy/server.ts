@@ -16,10 +16,10 @@
 // because their council failed are listed in `extensions.binfo.stale` (as the gateway does for clients).
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { graphqlErrorBody, handleGraphQLRequest, readBody, RequestBodyTooLarge, sendJson } from '../../lib/http/apollo-handler.js';
+import { LRUCache } from 'lru-cache';
+import { graphqlErrorBody, handleGraphQLRequest, readJsonBody, sendJson, sendRefusal } from '../../lib/http/apollo-handler.js';
 import { listen, type RunningServer } from '../../lib/http/listen.js';
 import { startSubgraphServer } from '../../lib/http/serve-schema.js';
 import { projectPath } from '../../lib/project-path.js';
@@ -28,11 +28,14 @@ import { StaleAnswers } from '../cache/stale-answers.js';
 import type { CouncilEndpoint } from '../council-registry.js';
 import { buildCouncilRouter, type CouncilDescription } from '../council-router/build-router.js';
 import type { CouncilRouterDataSource, CouncilRouterOptions } from '../council-router/council-router-data-source.js';
+import type { Representation } from '../council-router/partition.js';
 import { bindRequestScope } from '../council-router/request-scope.js';
+import { selectionVariables } from '../cache/entity-cache-key.js';
 import { CouncilFanOut, DEFAULT_MAX_COUNCILS_PER_OPERATION } from '../limits/council-fan-out.js';
 import { nationalSubgraphSchema } from '../national/national-subgraph.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createGatewayMetrics, type GatewayMetrics } from '../observability/metrics.js';
+import { serveMetricsPublicly, startMetricsListener, type MetricsAccessOptions } from '../observability/metrics-route.js';
 import { requestIdFrom } from '../observability/request-id.js';
 import { ResponseFreshness } from '../response-cache/freshness.js';
 
@@ -43,15 +46,20 @@ export interface CouncilsProxyOptions {
   host?: string;
   /** Retries, circuit breakers, response size limit and the entity cache, as in the gateway. */
   router?: CouncilRouterOptions;
-  /** Share the entity cache in Redis; defaults to BINFO_REDIS_URL. */
+  /** Share the entity cache in Redis (npm start passes BINFO_REDIS_URL); in memory when absent. */
   redisUrl?: string;
   logger?: Logger;
-  /** GET /metrics (the council series, as the gateway has them); `false` turns it off. */
-  metrics?: boolean | { defaultMetrics?: boolean };
+  /**
+   * The council series, as the gateway has them; `false` turns them off. GET /metrics is for operators only:
+   * on a listener of its own (`port`) or with `bearerToken` (see observability/metrics-route.ts).
+   */
+  metrics?: boolean | ({ defaultMetrics?: boolean } & MetricsAccessOptions);
   /** Distinct councils one `_entities` request may reach; default 400 (every council, with room). */
   maxCouncilsPerRequest?: number;
   /** Largest request body accepted; default 5 MB (a national fetch carries ~361 representations). */
   maxBodyBytes?: number;
+  /** Distinct query texts whose kind (`_entities` or not) is remembered; default 1,000. */
+  operationKindsCacheSize?: number;
 }
 
 export interface RunningCouncilsProxy extends RunningServer {
@@ -60,6 +68,8 @@ export interface RunningCouncilsProxy extends RunningServer {
   nationalUrl: string;
   router: CouncilRouterDataSource;
   metrics?: GatewayMetrics;
+  /** The operators' metrics listener, when `metrics.port` is set. */
+  metricsUrl?: string;
 }
 
 /** The standard's SDL as every council serves it, for `_service { sdl }`. */
@@ -80,7 +90,8 @@ export async function startCouncilsProxy(options: CouncilsProxyOptions): Promise
   });
   const schema = standardCouncilSchema();
   const national = await startSubgraphServer(nationalSubgraphSchema({ councils: built.router, councilCodes: () => [...options.councilEndpoints.keys()] }));
-  const operations = new OperationKinds();
+  const operations = new OperationKinds(options.operationKindsCacheSize ?? 1000);
+  const metricsAccess: MetricsAccessOptions = typeof options.metrics === 'object' ? options.metrics : {};
   const maxCouncils = options.maxCouncilsPerRequest ?? DEFAULT_MAX_COUNCILS_PER_OPERATION;
   const maxBodyBytes = options.maxBodyBytes ?? 5_000_000;
 
@@ -95,16 +106,11 @@ export async function startCouncilsProxy(options: CouncilsProxyOptions): Promise
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') return sendJson(res, 405, graphqlErrorBody('POST a GraphQL request as JSON.', 'BAD_REQUEST'), { allow: 'POST' });
-    let request: { query?: unknown; variables?: unknown; operationName?: unknown };
-    try {
-      const text = await readBody(req, maxBodyBytes);
-      request = JSON.parse(text);
-    } catch (error) {
-      if (error instanceof RequestBodyTooLarge) return sendJson(res, 413, graphqlErrorBody(error.message, 'PAYLOAD_TOO_LARGE'));
-      return sendJson(res, 400, graphqlErrorBody('The request body is not valid JSON.', 'BAD_REQUEST'));
-    }
+    const read = await readJsonBody(req, maxBodyBytes);
+    if ('refusal' in read) return sendRefusal(res, read.refusal);
+    const request = read.body as { query?: unknown; variables?: unknown; operationName?: unknown } | undefined;
     const query = typeof request?.query === 'string' ? request.query : undefined;
-    if (!query) return sendJson(res, 400, graphqlErrorBody('The request has no query.', 'BAD_REQUEST'));
+    if (!request || !query) return sendJson(res, 400, graphqlErrorBody('The request has no query.', 'BAD_REQUEST'));
     const variables = request.variables && typeof request.variables === 'object' ? (request.variables as Record<string, unknown>) : undefined;
     const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
 
@@ -116,12 +122,9 @@ export async function startCouncilsProxy(options: CouncilsProxyOptions): Promise
 
     const requestId = requestIdFrom(req.headers['x-request-id']);
     const { context, stale, freshness } = scoped(requestId);
-    const result = await built.router.process({
-      // Not a gateway operation: the router reads only the request and the scope in the context.
-      kind: 'loading schema',
-      request: { query, variables, operationName },
-      context,
-    } as GraphQLDataSourceProcessOptions);
+    const representations = Array.isArray(variables?.representations) ? (variables.representations as Representation[]) : [];
+    const fetched = await built.router.fetchEntities({ query, variables: selectionVariables(variables ?? {}), representations, operationName }, context, requestId);
+    const result = 'refusal' in fetched ? (fetched.refusal as { data?: unknown; errors?: unknown[]; extensions?: Record<string, unknown> }) : { data: { _entities: fetched.entities }, errors: fetched.errors.length ? fetched.errors : undefined, extensions: undefined as Record<string, unknown> | undefined };
     const marks = stale.list();
     const body = marks.length ? { ...result, extensions: { ...result.extensions, binfo: { stale: marks } } } : result;
     sendJson(res, 200, body, { 'cache-control': cacheControl(freshness, !!result.errors?.length || marks.length > 0), 'x-request-id': requestId });
@@ -131,11 +134,7 @@ export async function startCouncilsProxy(options: CouncilsProxyOptions): Promise
     async (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (path === '/health' || path === '/ready') return sendJson(res, 200, { status: 'ok', councils: options.councilEndpoints.size });
-      if (path === '/metrics' && metrics) {
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        return void res.end(text);
-      }
+      if (path === '/metrics' && metrics) return serveMetricsPublicly(req, res, metrics, metricsAccess);
       if (path === '/graphql' || path === '/') return handleGraphQL(req, res);
       if (path === '/national/graphql') {
         return handleGraphQLRequest(national, req, res, async () => scoped(requestIdFrom(req.headers['x-request-id'])).context, { bodyLimitBytes: maxBodyBytes });
@@ -144,14 +143,17 @@ export async function startCouncilsProxy(options: CouncilsProxyOptions): Promise
     },
     { port: options.port, host: options.host, onError: (error) => logger.error({ err: error }, 'councils proxy request failed') },
   );
+  const metricsListener = metrics ? await startMetricsListener(metrics, metricsAccess) : undefined;
   return {
     ...running,
     graphqlUrl: `${running.url}/graphql`,
     nationalUrl: `${running.url}/national/graphql`,
     router: built.router,
     metrics,
+    metricsUrl: metricsListener ? `${metricsListener.url}/metrics` : undefined,
     close: async () => {
       await running.close();
+      await metricsListener?.close();
       await national.stop();
       await built.close();
     },
@@ -168,13 +170,16 @@ function cacheControl(freshness: ResponseFreshness, problems: boolean): string {
 
 /** Whether a query text selects `_entities` at its root; remembered per text (routers send a few, often). */
 class OperationKinds {
-  private readonly kinds = new Map<string, boolean>();
+  private readonly kinds: LRUCache<string, boolean>;
+
+  constructor(size: number) {
+    this.kinds = new LRUCache({ max: size });
+  }
 
   isEntities(query: string): boolean {
     let kind = this.kinds.get(query);
     if (kind === undefined) {
       kind = selectsEntities(query);
-      if (this.kinds.size >= 1000) this.kinds.delete(this.kinds.keys().next().value!);
       this.kinds.set(query, kind);
     }
     return kind;

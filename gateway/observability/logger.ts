@@ -4,11 +4,11 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-export function createLogger(level?: string): Logger {
+/** A logger writing JSON lines to stdout from `level` up (npm start passes LOG_LEVEL; tests pass `warn` or their own logger). */
+export function createLogger(level = 'info'): Logger {
   return pino(
     {
-      // Under vitest, only warnings and worse unless LOG_LEVEL says otherwise: test output stays readable.
-      level: level ?? process.env.LOG_LEVEL ?? (process.env.VITEST ? 'warn' : 'info'),
+      level,
       base: { service: 'binfo-gateway' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

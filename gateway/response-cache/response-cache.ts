@@ -6,10 +6,12 @@
 // share one execution. Only a query's complete 200 answer without errors, stale parts or uncacheable parts is
 // kept; an answer is kept from the second time its request is seen (a one-off request never displaces a hot
 // one), in a least-recently-used store bounded by entries and bytes. `BINFO_CACHE=off` turns it off.
+// Queries sent as GET (urql's default, CDNs) take the same path as JSON POSTs, keyed the same way.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
-import { graphqlErrorBody, RequestBodyTooLarge, sendJson } from '../../lib/http/apollo-handler.js';
+import type { ApolloServer, BaseContext, ContextThunk } from '@apollo/server';
+import { LRUCache } from 'lru-cache';
+import { collectResponse, executeGraphQL, headerMapOf, readJsonBody, sendRefusal, type CollectedResponse } from '../../lib/http/apollo-handler.js';
 import { stableJson } from '../cache/stable-json.js';
 import { ResponseFreshness } from './freshness.js';
 import { ResponseStore, type StoredResponse } from './response-store.js';
@@ -19,7 +21,7 @@ export const MAX_RESPONSE_TTL_SECONDS = 10;
 export const DEFAULT_RESPONSE_TTL_SECONDS = 5;
 
 export interface ResponseCacheOptions {
-  /** Longest an answer is reused, in seconds; at most 10. Default 5, or BINFO_RESPONSE_CACHE_TTL. */
+  /** Longest an answer is reused, in seconds; at most 10. Default 5 (npm start passes BINFO_RESPONSE_CACHE_TTL). */
   ttlSeconds?: number;
   /** Default 5,000 answers. */
   maxEntries?: number;
@@ -27,18 +29,14 @@ export interface ResponseCacheOptions {
   maxBytes?: number;
   /** Requests with a longer body (query + variables) run as usual but are never cached. Default 16 KiB. */
   maxRequestBytes?: number;
+  /** Requests remembered as seen once (the doorkeeper); default four times `maxEntries`. */
+  maxSeen?: number;
 }
 
 export interface ResponseCacheDependencies {
   /** The endpoint a council has now; an answer from another endpoint is not served. */
   endpointUrl(councilCode: string): string | undefined;
   now?: () => number;
-}
-
-interface Captured {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
 }
 
 export interface ResponseCacheStats {
@@ -50,18 +48,23 @@ export interface ResponseCacheStats {
   bytes: number;
 }
 
+export interface ResponseCacheHandleOptions {
+  bodyLimitBytes: number;
+  /** See EdgeOptions.specStatusForJson (lib/http/apollo-handler.ts). */
+  specStatusForJson?: boolean;
+}
+
 /** Anything that could make an answer differ per client, or the request change state, keeps it out. */
 const CREDENTIALS = ['authorization', 'cookie', 'x-api-key'] as const;
 const NOT_A_QUERY = /\b(mutation|subscription)\b/;
 
 export class ResponseCache {
   private readonly store: ResponseStore;
-  private readonly inFlight = new Map<string, Promise<Captured>>();
-  /** Hashes of request keys seen once, oldest first: the doorkeeper of the store. */
-  private readonly seen = new Map<string, true>();
+  private readonly inFlight = new Map<string, Promise<CollectedResponse>>();
+  /** Hashes of request keys seen once, least recently seen evicted first: the doorkeeper of the store. */
+  private readonly seen: LRUCache<string, true>;
   private readonly ttlMs: number;
   private readonly maxRequestBytes: number;
-  private readonly maxSeen: number;
   private readonly now: () => number;
   private readonly counts = { hits: 0, misses: 0, shared: 0, stored: 0 };
 
@@ -69,14 +72,14 @@ export class ResponseCache {
     options: ResponseCacheOptions,
     private readonly dependencies: ResponseCacheDependencies,
   ) {
-    const ttl = options.ttlSeconds ?? (Number(process.env.BINFO_RESPONSE_CACHE_TTL) || DEFAULT_RESPONSE_TTL_SECONDS);
+    const ttl = options.ttlSeconds ?? DEFAULT_RESPONSE_TTL_SECONDS;
     if (!(ttl > 0) || ttl > MAX_RESPONSE_TTL_SECONDS) {
       throw new Error(`responseCache.ttlSeconds is ${ttl}: it must be above 0 and at most ${MAX_RESPONSE_TTL_SECONDS}, so disruptions show within a minute`);
     }
     this.ttlMs = ttl * 1000;
     const maxEntries = options.maxEntries ?? 5000;
     this.store = new ResponseStore({ maxEntries, maxBytes: options.maxBytes ?? 32 * 1024 * 1024 });
-    this.maxSeen = maxEntries * 4;
+    this.seen = new LRUCache({ max: options.maxSeen ?? maxEntries * 4 });
     this.maxRequestBytes = options.maxRequestBytes ?? 16 * 1024;
     this.now = dependencies.now ?? Date.now;
   }
@@ -85,41 +88,40 @@ export class ResponseCache {
     return { ...this.counts, entries: this.store.size, bytes: this.store.sizeBytes };
   }
 
-  /** Whether this request may take the cached path: a JSON POST from an anonymous client, answered whole. */
+  /** Whether this request may take the cached path: a JSON POST or a GET from an anonymous client, answered whole. */
   accepts(req: IncomingMessage): boolean {
-    if (req.method !== 'POST') return false;
     const headers = req.headers;
+    if (req.method === 'POST') {
+      if (!headers['content-type']?.includes('application/json')) return false;
+    } else if (req.method !== 'GET') return false;
     for (const name of CREDENTIALS) if (headers[name] !== undefined) return false;
-    if (!headers['content-type']?.includes('application/json')) return false;
     return !headers.accept?.includes('multipart');
   }
 
   /**
    * Answers one accepted request: from the store, from an identical request in flight, or by running it
-   * through Apollo Server's own pipeline (CSRF prevention, limits, errors) with `context(freshness)`.
+   * through Apollo Server's own pipeline (limits, errors) with `context(freshness)`.
    */
   async handle(
     req: IncomingMessage,
     res: ServerResponse,
     apollo: ApolloServer<BaseContext>,
     context: (freshness: ResponseFreshness) => ContextThunk<BaseContext>,
-    options: { bodyLimitBytes: number },
+    options: ResponseCacheHandleOptions,
   ): Promise<void> {
-    let text: string;
-    try {
-      text = await readText(req, options.bodyLimitBytes);
-    } catch (error) {
-      if (error instanceof RequestBodyTooLarge) return sendJson(res, 413, graphqlErrorBody(error.message, 'PAYLOAD_TOO_LARGE'));
-      throw error;
-    }
+    const method = req.method === 'GET' ? 'GET' : 'POST';
     let body: unknown;
-    try {
-      body = text.length ? JSON.parse(text) : undefined;
-    } catch {
-      return sendJson(res, 400, graphqlErrorBody('The request body is not valid JSON.', 'BAD_REQUEST'));
+    let key: string | undefined;
+    if (method === 'POST') {
+      const read = await readJsonBody(req, options.bodyLimitBytes);
+      if ('refusal' in read) return sendRefusal(res, read.refusal);
+      body = read.body;
+      key = read.text.length <= this.maxRequestBytes ? requestKey(body, req.headers.accept) : undefined;
+    } else {
+      const search = searchOf(req.url);
+      key = search.length <= this.maxRequestBytes ? requestKey(searchParamsRequest(search), req.headers.accept) : undefined;
     }
-    const key = text.length <= this.maxRequestBytes ? requestKey(body, req.headers.accept) : undefined;
-    const run = () => this.execute(req, body, apollo, context);
+    const run = () => this.execute(req, method, body, apollo, context, options);
     if (key === undefined) return send(res, await run().then((r) => r.captured), 'bypass');
 
     const now = this.now();
@@ -155,33 +157,20 @@ export class ResponseCache {
 
   private async execute(
     req: IncomingMessage,
+    method: 'GET' | 'POST',
     body: unknown,
     apollo: ApolloServer<BaseContext>,
     context: (freshness: ResponseFreshness) => ContextThunk<BaseContext>,
-  ): Promise<{ captured: Captured; freshness: ResponseFreshness }> {
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
+    options: ResponseCacheHandleOptions,
+  ): Promise<{ captured: CollectedResponse; freshness: ResponseFreshness }> {
     const freshness = new ResponseFreshness();
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers, search: url.search, body },
-      context: context(freshness),
-    });
-    let text: string;
-    if (response.body.kind === 'complete') text = response.body.string;
-    else {
-      text = '';
-      for await (const chunk of response.body.asyncIterator) text += chunk;
-      freshness.forbid();
-    }
-    const out: Record<string, string> = {};
-    for (const [name, value] of response.headers) out[name] = value;
-    return { captured: { status: response.status ?? 200, headers: out, body: Buffer.from(text, 'utf8') }, freshness };
+    const response = await executeGraphQL(apollo, { method, headers: headerMapOf(req), search: searchOf(req.url), body }, context(freshness), options);
+    const captured = await collectResponse(response);
+    if (captured.streamed) freshness.forbid();
+    return { captured, freshness };
   }
 
-  private maybeStore(key: string, answer: Captured, freshness: ResponseFreshness): void {
+  private maybeStore(key: string, answer: CollectedResponse, freshness: ResponseFreshness): void {
     if (answer.status !== 200 || freshness.uncacheable || freshness.operation !== 'query') return;
     const now = this.now();
     const expiresAt = Math.min(now + this.ttlMs, freshness.freshUntil);
@@ -190,12 +179,11 @@ export class ResponseCache {
     const digest = createHash('sha1').update(key).digest('base64');
     if (!this.seen.has(digest)) {
       this.seen.set(digest, true);
-      if (this.seen.size > this.maxSeen) this.seen.delete(this.seen.keys().next().value!);
       return;
     }
     const hitHeaders = { ...answer.headers, 'content-length': String(answer.body.length), 'x-binfo-response-cache': 'hit' };
-    const entry: StoredResponse = { ...answer, expiresAt, councils: [...freshness.councils], hitHeaders };
-    this.store.set(key, entry, now);
+    const entry: StoredResponse = { status: answer.status, headers: answer.headers, body: answer.body, expiresAt, councils: [...freshness.councils], hitHeaders };
+    this.store.set(key, entry);
     this.counts.stored++;
   }
 
@@ -205,50 +193,37 @@ export class ResponseCache {
   }
 }
 
-/** The request body as text, with events rather than an async iterator (the hit path is mostly this). */
-function readText(req: IncomingMessage, limitBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        cleanup();
-        req.resume(); // drain the rest, then answer 413
-        reject(new RequestBodyTooLarge(`Request body is larger than ${limitBytes} bytes.`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
+function searchOf(url: string | undefined): string {
+  const at = url?.indexOf('?') ?? -1;
+  return at === -1 ? '' : url!.slice(at);
 }
 
-/** Operation, variables and extensions (key order ignored), and the Accept header, which picks the content type. */
+/** A GET's parameters in the shape of a POST body; undefined when a JSON parameter is not JSON (Apollo says so). */
+function searchParamsRequest(search: string): unknown {
+  const params = new URLSearchParams(search);
+  const json = (name: string) => {
+    const text = params.get(name);
+    return text === null ? undefined : JSON.parse(text);
+  };
+  try {
+    return { query: params.get('query') ?? undefined, operationName: params.get('operationName') ?? undefined, variables: json('variables'), extensions: json('extensions') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Operation, variables and extensions (key order ignored), and the Accept header, which picks the content type and status. */
 function requestKey(body: unknown, accept: string | undefined): string | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const { query, operationName, variables, extensions } = body as Record<string, unknown>;
-  if (typeof query !== 'string' || NOT_A_QUERY.test(query)) return undefined;
+  // A hash-only persisted query has no text to test here; only a query's answer is ever stored (the plugin notes the type).
+  const persisted = query === undefined && typeof (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash === 'string';
+  if (!persisted && (typeof query !== 'string' || NOT_A_QUERY.test(query))) return undefined;
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
-  return `${accept ?? ''}\u0000${operationName ?? ''}\u0000${query}\u0000${stableJson(variables ?? null)}\u0000${stableJson(extensions ?? null)}`;
+  return `${accept ?? ''}\u0000${operationName ?? ''}\u0000${query ?? ''}\u0000${stableJson(variables ?? null)}\u0000${stableJson(extensions ?? null)}`;
 }
 
-function send(res: ServerResponse, answer: Captured, outcome: 'hit' | 'miss' | 'shared' | 'bypass'): void {
+function send(res: ServerResponse, answer: CollectedResponse, outcome: 'hit' | 'miss' | 'shared' | 'bypass'): void {
   res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length), 'x-binfo-response-cache': outcome });
   res.end(answer.body);
 }

@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from '../../bench/lib/topology.js';
-import { workerCount } from '../../gateway/cluster/cluster.js';
+import { loadConfig } from '../../config/config.js';
+import { workerCountFrom } from '../../config/runtime-options.js';
 import { projectPath } from '../../lib/project-path.js';
 
 const linux = existsSync('/proc/self/task');
@@ -32,6 +33,7 @@ async function until<T>(what: string, probe: () => T | undefined | false, timeou
 
 describe('BINFO_WORKERS', () => {
   it('is a whole number of processes, or "auto" for one per core; 1 (no cluster) when unset', () => {
+    const workerCount = (value?: string) => workerCountFrom(loadConfig({ BINFO_WORKERS: value }));
     expect(workerCount(undefined)).toBe(1);
     expect(workerCount('')).toBe(1);
     expect(workerCount('2')).toBe(2);

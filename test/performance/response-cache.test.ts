@@ -4,6 +4,8 @@
 // in flight share one execution; a council moving endpoint invalidates what it answered; BINFO_CACHE=off turns
 // it off. The header x-binfo-response-cache says which path answered (hit, miss, shared, bypass).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/config.js';
+import { gatewayOptionsFrom } from '../../config/runtime-options.js';
 import { councilDirectoryOf } from '../../gateway/council-registry.js';
 import { MAX_RESPONSE_TTL_SECONDS, ResponseCache } from '../../gateway/response-cache/response-cache.js';
 import { ResponseStore } from '../../gateway/response-cache/response-store.js';
@@ -150,18 +152,15 @@ describe('the response cache', () => {
   });
 
   it('is off with BINFO_CACHE=off, as the entity cache is', async () => {
-    const before = process.env.BINFO_CACHE;
-    process.env.BINFO_CACHE = 'off';
     let gateway: RunningGateway | undefined;
     try {
-      gateway = await gatewayWith({});
+      const { logger: _logger, ...configured } = gatewayOptionsFrom(loadConfig({ BINFO_CACHE: 'off' }), silentLogger());
+      gateway = await gatewayWith(configured);
       expect(gateway.responseCache).toBeUndefined();
       const q = freshQuery();
       for (let i = 0; i < 3; i++) expect(cacheOf(await ask(gateway.graphqlUrl, q))).toBeNull();
       expect(fault.received).toHaveLength(3);
     } finally {
-      if (before === undefined) delete process.env.BINFO_CACHE;
-      else process.env.BINFO_CACHE = before;
       await gateway?.close();
     }
   });
@@ -172,13 +171,13 @@ describe('the response store', () => {
 
   it('evicts the least recently used entry beyond its entry bound, and drops expired entries', () => {
     const store = new ResponseStore({ maxEntries: 2, maxBytes: 1_000_000 });
-    store.set('a', entry(10), 0);
-    store.set('b', entry(10), 0);
+    store.set('a', entry(10));
+    store.set('b', entry(10));
     expect(store.get('a', 2000)).toBeDefined(); // a is now the most recently used
-    store.set('c', entry(10), 2000);
+    store.set('c', entry(10));
     expect(store.get('b', 2000)).toBeUndefined();
     expect(store.get('a', 2000)).toBeDefined();
-    store.set('d', entry(10, 3000), 2000);
+    store.set('d', entry(10, 3000));
     expect(store.get('d', 3000)).toBeUndefined();
   });
 

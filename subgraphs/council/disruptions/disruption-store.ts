@@ -14,9 +14,8 @@ import type { ChangeReason, IsoDate, ServiceType } from '../../../domain/types.j
 import type { DisruptionReader } from '../subgraph.js';
 import { projectPath } from '../../../lib/project-path.js';
 
-/** `BINFO_DISRUPTIONS_DB`, else `<project>/var/disruptions.sqlite` (resolved from this file, not the cwd). */
-export const DEFAULT_DISRUPTIONS_DB =
-  process.env.BINFO_DISRUPTIONS_DB || projectPath('var', 'disruptions.sqlite');
+/** `<project>/var/disruptions.sqlite` (resolved from this file, not the cwd); npm start passes BINFO_DISRUPTIONS_DB's. */
+export const DEFAULT_DISRUPTIONS_DB = projectPath('var', 'disruptions.sqlite');
 
 /** What a council team writes; the store adds id, councilCode and the timestamps. */
 export interface DisruptionInput {

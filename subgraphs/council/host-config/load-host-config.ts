@@ -14,7 +14,9 @@ import type { z } from 'zod';
 import type { BankHolidayCalendar } from '../../../domain/bank-holidays/calendar.js';
 import type { CouncilRecord } from '../../directory/council-registry.js';
 import type { RefreshingSource } from '../adapters/refresh/refreshing-source.js';
+import type { Registry } from 'prom-client';
 import { problemLines } from '../adapters/shared/data-problem.js';
+import { FeedWarningReporter } from '../adapters/shared/feed-warnings.js';
 import type { CouncilDataSource } from '../data-source.js';
 import { SampleCouncilSource, type PostcodeCouncilLookup } from '../sample/sample-source.js';
 import { ADAPTERS, councilSchemas, hostConfigSchema, type CouncilConfig } from './config-schema.js';
@@ -26,7 +28,9 @@ export interface HostConfigContext {
   postcodes: PostcodeCouncilLookup;
   bankHolidays: BankHolidayCalendar;
   log?: (entry: Record<string, unknown>) => void;
-  /** For ${NAME} in header values; defaults to process.env. */
+  /** Where the feed-warning counter is registered, for a host's /metrics; a new registry when absent. */
+  metrics?: Registry;
+  /** For ${NAME} in base URLs and header values (secrets): the start-up code passes the environment; none when absent. */
   env?: Record<string, string | undefined>;
 }
 
@@ -36,6 +40,8 @@ export interface HostConfigResult {
   errors: string[];
   /** Data read on an assumption or left out; the councils concerned are served. */
   warnings: string[];
+  /** Logs and counts feed warnings; its `registry` holds binfo_council_feed_warnings_total. */
+  feedWarnings: FeedWarningReporter;
   /** Stops every refresh timer. */
   close(): Promise<void>;
 }
@@ -60,16 +66,17 @@ export async function loadCouncilHostConfig(path: string, context: HostConfigCon
   const configured = new Set<string>();
   const entries: Array<{ config: CouncilConfig; index: number; council: CouncilRecord }> = [];
   (outline.data.councils ?? []).forEach((entry, index) => {
-    const checked = checkCouncil(parsed.file, entry, index, registry, configured, context.env ?? process.env);
+    const checked = checkCouncil(parsed.file, entry, index, registry, configured, context.env ?? {});
     if (typeof (entry as { code?: unknown })?.code === 'string') configured.add((entry as { code: string }).code);
     if ('errors' in checked) errors.push(...checked.errors);
     else entries.push({ ...checked, index });
   });
 
+  const feedWarnings = new FeedWarningReporter({ registry: context.metrics, log });
   const defaults = { refreshEveryMinutes: outline.data.defaults.refresh?.everyMinutes, timeoutMs: outline.data.defaults.timeoutMs };
   const started = await Promise.all(
     entries.map(async ({ config, index, council }) => {
-      const built = configuredCouncil(config, { configDir: dirname(file), council, bankHolidays: context.bankHolidays, defaults, log });
+      const built = configuredCouncil(config, { configDir: dirname(file), council, bankHolidays: context.bankHolidays, defaults, log, feedWarnings });
       const prefix = `${file}:${parsed.file.lineOf(['councils', index])}: council ${config.code} (${config.adapter})`;
       try {
         await built.source.refresh();
@@ -95,6 +102,7 @@ export async function loadCouncilHostConfig(path: string, context: HostConfigCon
     sources: [...sources, ...samples],
     errors,
     warnings,
+    feedWarnings,
     close: async () => {
       await Promise.all(sources.map((source) => source.close()));
     },
@@ -175,7 +183,7 @@ function describeField(field: FieldPath): string {
 
 function samplesOnly(context: HostConfigContext, errors: string[]): HostConfigResult {
   for (const error of errors) context.log?.({ level: 'error', msg: 'council host configuration unreadable; serving sample data only', error });
-  return { sources: sampleSources(context, new Set()), errors, warnings: [], close: async () => {} };
+  return { sources: sampleSources(context, new Set()), errors, warnings: [], feedWarnings: new FeedWarningReporter({ registry: context.metrics }), close: async () => {} };
 }
 
 function sampleSources(context: HostConfigContext, configured: ReadonlySet<string>): CouncilDataSource[] {
