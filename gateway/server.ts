@@ -5,7 +5,6 @@ import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource, type Gr
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLFormattedError } from 'graphql';
 import { handleGraphQLRequest, sendJson } from '../lib/http/apollo-handler.js';
 import { answerPreflight, applyCors, type CorsOptions } from '../lib/http/cors.js';
 import { listen, type RunningServer } from '../lib/http/listen.js';

@@ -1,6 +1,7 @@
 // Token buckets per client, in memory: each client may burst up to `capacity` requests, refilled at
-// `refillPerSecond`. Buckets are kept in least-recently-used order and bounded in number; a client pushed
-// out starts again with a full bucket, which at worst allows one extra burst.
+// `refillPerSecond`. Buckets are kept in a least-recently-used cache (lru-cache) bounded in number; a client
+// pushed out starts again with a full bucket, which at worst allows one extra burst.
+import { LRUCache } from 'lru-cache';
 
 export interface BucketRule {
   capacity: number;
@@ -15,12 +16,14 @@ interface Bucket {
 }
 
 export class TokenBuckets {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets: LRUCache<string, Bucket>;
 
   constructor(
-    private readonly maxClients = 100_000,
+    maxClients = 100_000,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.buckets = new LRUCache({ max: maxClients });
+  }
 
   get size(): number {
     return this.buckets.size;
@@ -28,12 +31,13 @@ export class TokenBuckets {
 
   take(client: string, rule: BucketRule): TakeResult {
     const now = this.now();
-    const bucket = this.buckets.get(client) ?? { tokens: rule.capacity, updatedAt: now };
+    let bucket = this.buckets.get(client);
+    if (!bucket) {
+      bucket = { tokens: rule.capacity, updatedAt: now };
+      this.buckets.set(client, bucket);
+    }
     bucket.tokens = Math.min(rule.capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * rule.refillPerSecond);
     bucket.updatedAt = now;
-    this.buckets.delete(client);
-    this.buckets.set(client, bucket);
-    if (this.buckets.size > this.maxClients) this.buckets.delete(this.buckets.keys().next().value!);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return { allowed: true, remaining: Math.floor(bucket.tokens) };

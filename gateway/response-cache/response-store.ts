@@ -1,5 +1,7 @@
-// The bytes of whole GraphQL responses, by request key: a least-recently-used map bounded by entries and
-// by bytes, each entry with its own expiry and the council endpoints it was answered from.
+// The bytes of whole GraphQL responses, by request key: a least-recently-used cache (lru-cache) bounded by
+// entries and by bytes, each entry with its own expiry and the council endpoints it was answered from.
+// Expiry is checked against the caller's clock (`now`), so it is tested without waiting.
+import { LRUCache } from 'lru-cache';
 
 export interface StoredResponse {
   status: number;
@@ -18,66 +20,47 @@ export interface ResponseStoreOptions {
   maxBytes: number;
 }
 
-interface Slot {
-  entry: StoredResponse;
-  bytes: number;
-  /** When it last moved to the most-recently-used end (moved at most once a second: a hot key costs no churn). */
-  touchedAt: number;
-}
-
 export class ResponseStore {
-  private readonly slots = new Map<string, Slot>();
-  private bytes = 0;
+  private readonly entries: LRUCache<string, StoredResponse>;
 
-  constructor(private readonly options: ResponseStoreOptions) {}
+  constructor(options: ResponseStoreOptions) {
+    this.entries = new LRUCache<string, StoredResponse>({
+      max: options.maxEntries,
+      maxSize: options.maxBytes,
+      // The key is held too; headers are small and bounded by Apollo Server.
+      sizeCalculation: (entry, key) => entry.body.length + key.length * 2 + 256,
+      // One response over a tenth of the budget would push out everything else: not kept.
+      maxEntrySize: Math.floor(options.maxBytes / 10),
+    });
+  }
 
   get size(): number {
-    return this.slots.size;
+    return this.entries.size;
   }
 
   get sizeBytes(): number {
-    return this.bytes;
+    return this.entries.calculatedSize;
   }
 
   /** The live entry for `key`, made most recently used; an expired one is dropped. */
   get(key: string, now: number): StoredResponse | undefined {
-    const slot = this.slots.get(key);
-    if (!slot) return undefined;
-    if (slot.entry.expiresAt <= now) {
-      this.delete(key);
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= now) {
+      this.entries.delete(key);
       return undefined;
     }
-    if (now - slot.touchedAt > 1000) {
-      slot.touchedAt = now;
-      this.slots.delete(key);
-      this.slots.set(key, slot);
-    }
-    return slot.entry;
+    return entry;
   }
 
-  set(key: string, entry: StoredResponse, now = Date.now()): void {
-    // The key is held too; headers are small and bounded by Apollo Server.
-    const bytes = entry.body.length + key.length * 2 + 256;
-    // One response over a tenth of the budget would push out everything else: not kept.
-    if (bytes > this.options.maxBytes / 10) return;
-    this.delete(key);
-    this.slots.set(key, { entry, bytes, touchedAt: now });
-    this.bytes += bytes;
-    for (const oldest of this.slots.keys()) {
-      if (this.slots.size <= this.options.maxEntries && this.bytes <= this.options.maxBytes) break;
-      this.delete(oldest);
-    }
+  set(key: string, entry: StoredResponse): void {
+    this.entries.set(key, entry);
   }
 
   delete(key: string): void {
-    const slot = this.slots.get(key);
-    if (!slot) return;
-    this.slots.delete(key);
-    this.bytes -= slot.bytes;
+    this.entries.delete(key);
   }
 
   clear(): void {
-    this.slots.clear();
-    this.bytes = 0;
+    this.entries.clear();
   }
 }

@@ -33,10 +33,16 @@ describe('token buckets', () => {
 describe('who a client is', () => {
   const request = (headers: Record<string, string>, remoteAddress = '203.0.113.7') => ({ headers, socket: { remoteAddress } }) as unknown as IncomingMessage;
 
-  it('is its API key when it sends one, never logged as is', () => {
-    const client = identifyClient(request({ 'x-api-key': 'secret-key' }));
-    expect(client).toMatchObject({ kind: 'api-key', id: 'key:secret-key' });
-    expect(client.label).not.toContain('secret');
+  const keys = { verify: (key: string) => (key === 'binfo_key_known' ? { name: 'reading-my-area' } : null) };
+
+  it('is its API key’s client when the key is verified, named in logs by that name, never by the key', () => {
+    const client = identifyClient(request({ 'x-api-key': 'binfo_key_known' }), false, keys);
+    expect(client).toMatchObject({ kind: 'api-key', id: 'key:reading-my-area', label: 'key:reading-my-area', ip: '203.0.113.7' });
+  });
+
+  it('is its IP when the key is unknown, or when no key store is configured: a made-up key is no key', () => {
+    expect(identifyClient(request({ 'x-api-key': 'binfo_key_made_up' }), false, keys)).toMatchObject({ kind: 'ip', id: 'ip:203.0.113.7' });
+    expect(identifyClient(request({ 'x-api-key': 'binfo_key_known' }))).toMatchObject({ kind: 'ip', id: 'ip:203.0.113.7' });
   });
 
   it('is its IP otherwise; X-Forwarded-For only when a proxy is trusted', () => {

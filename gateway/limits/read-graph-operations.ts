@@ -1,0 +1,34 @@
+// The national graph answers queries, one per request. What Apollo Server leaves to the gateway's query
+// planner, which throws (HTTP 500), is refused here first with HTTP 400 and a code the client can act on:
+// an `operationName` the document does not define, several operations with none named, and a mutation or
+// subscription (the graph has no writes, and the gateway cannot run subscriptions). A mutation sent as GET
+// never gets here: Apollo Server answers it 405 with `Allow: POST`.
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { GraphQLError, Kind } from 'graphql';
+
+const badRequest = (message: string, code: string) => new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+
+export function readGraphOperationsPlugin(): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request, document }) {
+          if (!operation) {
+            const named = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && d.name ? [d.name.value] : []));
+            const choices = named.length ? ` It defines: ${named.map((n) => JSON.stringify(n)).join(', ')}.` : '';
+            throw badRequest(
+              request.operationName
+                ? `The document has no operation named ${JSON.stringify(request.operationName)}.${choices}`
+                : `The document has several operations: name the one to run in "operationName".${choices}`,
+              'OPERATION_RESOLUTION_FAILURE',
+            );
+          }
+          if (operation.operation !== 'query') {
+            // The graph has no Mutation or Subscription root: the document is not valid for it.
+            throw badRequest(`The national graph is read-only and answers queries only, not a ${operation.operation}.`, 'GRAPHQL_VALIDATION_FAILED');
+          }
+        },
+      };
+    },
+  };
+}
