@@ -5,7 +5,13 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ErrorCode } from '../../schema/error-codes.js';
 
-const CLIENT_FAULTS = new Set<unknown>([ErrorCode.BAD_USER_INPUT, ErrorCode.OPERATION_TOO_LARGE]);
+const CLIENT_FAULTS = new Set<unknown>([
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.OPERATION_TOO_LARGE,
+  ErrorCode.OPERATION_TOO_COSTLY,
+  ErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+]);
 
 export function clientErrorStatusPlugin(): ApolloServerPlugin<BaseContext> {
   return {

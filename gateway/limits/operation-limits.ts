@@ -16,7 +16,31 @@ export interface OperationLimits {
   maxBodyBytes: number;
   /** Distinct councils one operation may make the gateway ask (a national query over all ~361 fits). */
   maxCouncilsPerOperation: number;
+  /** Items of any list argument (or input field) not named in `listLengths`, at every level of a nested list. */
+  maxListLength: number;
+  /**
+   * Items of particular list arguments, by schema coordinate (`Type.field(argument:)`, or `Input.field` for
+   * an input object's field). Checked for literals and variables alike, before any work.
+   */
+  listLengths: Readonly<Record<string, number>>;
+  /**
+   * The most one operation may cost, estimated before execution (limits/operation-cost.ts): the councils it
+   * can reach times the work asked of each. A national query asking each council for its services costs
+   * about 361; twenty aliased copies of it, 7,220.
+   */
+  maxOperationCost: number;
 }
+
+/**
+ * Bounds from the data: one list of council codes may name every council an operation may ask (there are
+ * 382 councils, 361 collecting waste); there are 13 service types, so 30 leaves room for new ones; the
+ * directory itself answers at most 100 property references at once.
+ */
+export const DEFAULT_LIST_LENGTHS: Readonly<Record<string, number>> = {
+  'Query.councils(codes:)': DEFAULT_MAX_COUNCILS_PER_OPERATION,
+  'Property.collections(serviceTypes:)': 30,
+  'Query.properties(refs:)': 100,
+};
 
 export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   maxDepth: 12,
@@ -24,13 +48,21 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   maxTokens: 3000,
   maxBodyBytes: 256 * 1024,
   maxCouncilsPerOperation: DEFAULT_MAX_COUNCILS_PER_OPERATION,
+  maxListLength: 100,
+  listLengths: DEFAULT_LIST_LENGTHS,
+  maxOperationCost: 5000,
 };
 
 /** Merges the configured limits over the defaults; a limit that is not a positive integer names itself. */
 export function resolveOperationLimits(configured: Partial<OperationLimits> = {}): OperationLimits {
-  const limits = { ...DEFAULT_OPERATION_LIMITS, ...configured };
-  for (const [name, value] of Object.entries(limits)) {
+  // Configured list lengths add to the defaults: naming one argument does not unbound the others.
+  const limits = { ...DEFAULT_OPERATION_LIMITS, ...configured, listLengths: { ...DEFAULT_LIST_LENGTHS, ...configured.listLengths } };
+  const { listLengths, ...numbers } = limits;
+  for (const [name, value] of Object.entries(numbers)) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`limits.${name} must be a positive whole number; got ${String(value)}`);
+  }
+  for (const [coordinate, value] of Object.entries(listLengths)) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`limits.listLengths["${coordinate}"] must be a positive whole number; got ${String(value)}`);
   }
   return limits;
 }

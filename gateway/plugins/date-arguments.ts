@@ -1,68 +1,42 @@
-// The supergraph's `Date` scalar has no parser of its own in the gateway, so a bad date would travel to
-// every council and come back as one error per council. Check Date arguments once, up front.
-import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  TypeInfo,
-  getNamedType,
-  isListType,
-  isNonNullType,
-  typeFromAST,
-  visit,
-  visitWithTypeInfo,
-  Kind,
-  type GraphQLInputType,
-  type GraphQLSchema,
-  type ValueNode,
-} from 'graphql';
-import { parseDateInput } from '../../schema/scalars.js';
+// The supergraph's `Date` scalar has no parser of its own in the gateway: a bad date would travel to every
+// council it concerns and come back as one error per council (and, before councils' errors were attributed,
+// count against their circuit breakers). So every Date a client can write (an argument literal, a variable,
+// a variable's default, a field of an input object) is checked before any council is asked, and refused
+// with a sentence that says what is wrong with it.
+import { GraphQLError } from 'graphql';
+import { isIsoDate, MONTH_NAMES } from '../../domain/dates.js';
+import { ErrorCode } from '../../schema/error-codes.js';
 
-function checkValue(type: GraphQLInputType, value: unknown): void {
-  if (value === null || value === undefined) return;
-  if (isNonNullType(type)) return checkValue(type.ofType, value);
-  if (isListType(type)) {
-    for (const item of Array.isArray(value) ? value : [value]) checkValue(type.ofType, item);
-    return;
+const DATE_SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const EXAMPLE = '"2026-04-06"';
+
+/** Why `value` is not a Date of the standard, in words a person understands; undefined when it is one. */
+export function explainBadDate(value: unknown): string | undefined {
+  if (isIsoDate(value)) return undefined;
+  if (typeof value !== 'string') {
+    return `${shown(value)} is not a date: a date is written as a string, YYYY-MM-DD, for example ${EXAMPLE}.`;
   }
-  if (type.name === 'Date') parseDateInput(value);
+  const match = DATE_SHAPE.exec(value);
+  if (!match) return `${shown(value)} is not a date written YYYY-MM-DD, for example ${EXAMPLE}.`;
+  const [year, month, day] = [match[1], Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12) return `${shown(value)} is not a date: there is no month ${match[2]} (months are 01 to 12).`;
+  if (day < 1) return `${shown(value)} is not a date: days of the month start at 01.`;
+  return `${shown(value)} is not a date: ${MONTH_NAMES[month - 1]} ${year} has ${daysInMonth(year, month)} days.`;
 }
 
-function checkLiteral(type: GraphQLInputType, node: ValueNode): void {
-  if (node.kind === Kind.VARIABLE || node.kind === Kind.NULL) return;
-  if (isNonNullType(type)) return checkLiteral(type.ofType, node);
-  if (isListType(type)) {
-    for (const item of node.kind === Kind.LIST ? node.values : [node]) checkLiteral(type.ofType, item);
-    return;
-  }
-  if (type.name !== 'Date') return;
-  parseDateInput(node.kind === Kind.STRING ? node.value : 'value' in node ? node.value : node.kind);
+function daysInMonth(year: string, month: number): number {
+  const mm = String(month).padStart(2, '0');
+  for (let day = 31; day > 28; day--) if (isIsoDate(`${year}-${mm}-${day}`)) return day;
+  return 28;
 }
 
-export function dateArgumentsPlugin(): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, operation, request, schema }) {
-          const variables = request.variables ?? {};
-          for (const definition of operation?.variableDefinitions ?? []) {
-            const type = typeFromAST(schema, definition.type as never) as GraphQLInputType | undefined;
-            if (type && getNamedType(type).name === 'Date') checkValue(type, variables[definition.variable.name.value]);
-          }
-          checkDocumentLiterals(schema, document);
-        },
-      };
-    },
-  };
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 40 ? `${json.slice(0, 40)}…` : json;
 }
 
-function checkDocumentLiterals(schema: GraphQLSchema, document: Parameters<typeof visit>[0]): void {
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Argument(node) {
-        const type = typeInfo.getInputType();
-        if (type && getNamedType(type).name === 'Date') checkLiteral(type, node.value);
-      },
-    }),
-  );
+/** A client's bad date, refused before execution: BAD_USER_INPUT, HTTP 400, saying where it was written. */
+export function badDate(explanation: string, where: string): GraphQLError {
+  return new GraphQLError(`${where}: ${explanation}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
 }
