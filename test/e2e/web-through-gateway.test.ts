@@ -37,7 +37,8 @@ describe('the gateway serves residents directly', () => {
 
   it('still serves the national graph and health checks next to the pages', async () => {
     expect((await fetch(`${stack.gateway.url}/health`)).status).toBe(200);
-    expect((await fetch(`${stack.gateway.url}/metrics`)).status).toBe(200);
+    // Metrics are for operators only (a token or a listener of their own): not next to the pages.
+    expect((await fetch(`${stack.gateway.url}/metrics`)).status).toBe(404);
     expect((await fetch(`${stack.gateway.url}/no-such-page`)).status).toBe(404);
   });
 });

@@ -20,7 +20,7 @@ let stack: LocalStack;
 let fault: FaultCouncil;
 
 async function circuitGauge(): Promise<number | undefined> {
-  const text = await fetch(`${stack.gateway.url}/metrics`).then((r) => r.text());
+  const text = await stack.gateway.metrics!.registry.metrics();
   const match = new RegExp(`^binfo_council_circuit_state\\{council="${READING}"\\} (\\d)$`, 'm').exec(text);
   return match ? Number(match[1]) : undefined;
 }

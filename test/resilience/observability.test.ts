@@ -1,5 +1,6 @@
-// What operators see: GET /metrics for Prometheus with the council, circuit, cache and HTTP series, and
-// structured JSON logs carrying one request id from the client through to the council.
+// What operators see: GET /metrics for Prometheus with the council, circuit, cache and HTTP series (to
+// operators only: with their token, or on a listener of its own), and structured JSON logs carrying one
+// request id from the client through to the council.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../stack/local-stack.js';
 import { ask } from './support/ask.js';
@@ -12,12 +13,14 @@ const QUERY = `{ councils(codes: ["${READING}", "${BRISTOL}"]) { code services {
 /** Another selection, hence not in the entity cache: the council is really asked. */
 const UNCACHED = `{ councils(codes: ["${READING}", "${BRISTOL}"]) { code services { id } } }`;
 
+const OPERATOR_TOKEN = 'operator-token-for-tests';
+const asOperator = { authorization: `Bearer ${OPERATOR_TOKEN}` };
 let stack: LocalStack;
 let fault: FaultCouncil;
 const logs = captureLogs('info');
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, gateway: { rateLimit: false, logger: logs.logger, router: { circuitBreaker: false } } });
+  stack = await startLocalStack({ port: 0, gateway: { rateLimit: false, logger: logs.logger, router: { circuitBreaker: false }, metrics: { bearerToken: OPERATOR_TOKEN, port: 0 } } });
   fault = await startFaultCouncil({ upstream: stack.councilHost.councilUrl(READING) });
   stack.endpoints.set(READING, { ...stack.endpoints.get(READING)!, url: fault.url, timeoutMs: 500 });
 });
@@ -54,7 +57,7 @@ describe('GET /metrics', () => {
   it('exposes council latency, errors by reason, circuit state, cache hits and misses, and requests in flight', async () => {
     await ask(stack.gateway.graphqlUrl, QUERY);
     await ask(stack.gateway.graphqlUrl, QUERY); // the second is served from the cache
-    const response = await fetch(`${stack.gateway.url}/metrics`);
+    const response = await fetch(`${stack.gateway.url}/metrics`, { headers: asOperator });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
@@ -67,5 +70,26 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^binfo_http_requests_in_flight 0$/m);
     expect(text).toMatch(/^binfo_http_requests_total\{status="200"\} [1-9]/m);
     expect(text).toMatch(/^binfo_gateway_process_resident_memory_bytes \d+/m);
+  });
+});
+
+describe('who may read /metrics', () => {
+  it('refuses anyone without the operators’ token with 401 and a code', async () => {
+    for (const headers of [{}, { authorization: 'Bearer guessed' }, { authorization: OPERATOR_TOKEN }]) {
+      const response = await fetch(`${stack.gateway.url}/metrics`, { headers });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      const body = await response.json();
+      expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(JSON.stringify(body)).not.toMatch(/binfo_/);
+    }
+  });
+
+  it('serves the operators’ own listener, on loopback, with the token too when one is set', async () => {
+    expect(stack.gateway.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect((await fetch(stack.gateway.metricsUrl!)).status).toBe(401);
+    const response = await fetch(stack.gateway.metricsUrl!, { headers: asOperator });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/^binfo_http_requests_total\{status="200"\} [1-9]/m);
   });
 });
