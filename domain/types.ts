@@ -59,7 +59,7 @@ export interface Frequency {
   rrule: string | null;
 }
 
-export interface Subscription {
+export interface ServiceSubscription {
   /** True when residents must sign up (and usually pay) to receive the service. */
   required: boolean;
   description: string;
@@ -74,7 +74,7 @@ export interface Service {
   type: ServiceType;
   containers: Container[];
   frequency: Frequency;
-  subscription: Subscription | null;
+  subscription: ServiceSubscription | null;
 }
 
 export interface Collection {

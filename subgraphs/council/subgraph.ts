@@ -1,6 +1,7 @@
 // The council kit: builds the Binfo standard subgraph over any CouncilDataSource.
 // One schema serves every council on a host; the council is chosen per request (its URL path),
 // so a host of 360 councils builds the schema once, not 360 times.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
@@ -93,13 +94,28 @@ async function collectionsFor(
   const byId = new Map(disruptions.map((d) => [d.id, d]));
   return adjusted
     .filter((c) => c.date >= range.from && c.date <= range.to && services.has(c.serviceId))
-    .map((c) => ({ ...c, service: serviceForProperty(services.get(c.serviceId)!, property), disruption: c.disruptionId ? byId.get(c.disruptionId) ?? null : null }));
+    .map((c) => ({ ...c, service: serviceForProperty(services.get(c.serviceId)!, property, context.councilCode), disruption: c.disruptionId ? byId.get(c.disruptionId) ?? null : null }));
 }
 
-/** A service as this property receives it: with its own round's frequency ("Every other Tuesday") where known. */
-function serviceForProperty(service: Service, property: PropertyRecord): Service {
+/**
+ * A service as the national graph names it: the id is scoped by council (`E06000038:refuse`), because every
+ * council has a "refuse" and a client's normalised cache would otherwise mix councils' services.
+ */
+function councilService(service: Service, councilCode: string): Service {
+  return { ...service, id: `${councilCode}:${service.id}` };
+}
+
+/**
+ * A service as this property receives it: with its own round's frequency ("Every other Tuesday") where known.
+ * A different frequency makes it a different object for a client cache, so it gets its own id, derived from
+ * the frequency so that it is stable and shared by every property on that round.
+ */
+function serviceForProperty(service: Service, property: PropertyRecord, councilCode: string): Service {
+  const scoped = councilService(service, councilCode);
   const frequency = property.frequencies?.[service.id];
-  return frequency ? { ...service, frequency } : service;
+  if (!frequency || (frequency.description === service.frequency?.description && (frequency.rrule ?? null) === (service.frequency?.rrule ?? null))) return scoped;
+  const variant = createHash('sha256').update(`${frequency.description}\n${frequency.rrule ?? ''}`).digest('hex').slice(0, 8);
+  return { ...scoped, frequency, id: `${scoped.id}:${variant}` };
 }
 
 function normalisedPostcode(input: string): string {
@@ -115,7 +131,7 @@ const resolvers = {
     // A council endpoint answers only for its own council: a representation for another is null.
     __resolveReference: (ref: { code: string }, context: CouncilRequestContext) =>
       ref.code === context.councilCode ? { code: ref.code } : null,
-    services: async (_: unknown, __: unknown, context: CouncilRequestContext) => [...(await context.services()).values()],
+    services: async (_: unknown, __: unknown, context: CouncilRequestContext) => [...(await context.services()).values()].map((s) => councilService(s, context.councilCode)),
     properties: async (_: unknown, args: { postcode: string }, context: CouncilRequestContext) => {
       const records = await context.source.propertiesInPostcode(normalisedPostcode(args.postcode));
       for (const record of records) context.properties.prime(record.uprn, record);
@@ -147,7 +163,7 @@ const resolvers = {
       return p.record.serviceIds
         .map((id) => services.get(id))
         .filter((s): s is Service => s !== undefined)
-        .map((s) => serviceForProperty(s, p.record));
+        .map((s) => serviceForProperty(s, p.record, context.councilCode));
     },
     collections: async (
       p: PropertyView,

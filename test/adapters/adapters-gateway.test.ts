@@ -92,7 +92,7 @@ describe('adapted councils in the national graph', () => {
     ]);
 
     expect(bromley.dataSource).toMatchObject({ kind: 'BACK_OFFICE', stale: false });
-    expect(bromley.services.map((s: any) => s.id)).toEqual(['refuse', 'recycling']);
+    expect(bromley.services.map((s: any) => s.id)).toEqual([`${BROMLEY}:refuse`, `${BROMLEY}:recycling`]);
     expect(bromley.bromley.map((p: any) => p.uprn)).toEqual(['100090000001', '100090000002']);
     // Echo stamps 2026-06-30T23:00:00Z: midnight BST, Wednesday 1 July.
     expect(bromley.bromley[0].collections).toEqual([{ date: '2026-07-01', status: 'SCHEDULED', originalDate: null, changeReason: null, service: { type: 'GENERAL_WASTE' } }]);
