@@ -1,4 +1,5 @@
-// Turns what a person typed into a normalised UK postcode, or a message they can act on.
+// Turns what a person typed into a normalised UK postcode, or a message they can act on. Shared: the
+// directory looks postcodes up, the council kit matches addresses and disruption areas by them.
 // Validation of the *format* is delegated to the `postcode` library; whether the postcode
 // exists, and which council covers it, is the postcode index's job.
 

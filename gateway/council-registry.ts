@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { CouncilRecord } from '../subgraphs/directory/council-registry.js';
+import { councilFallbackUrl, GSS_CODE_PATTERN, type CouncilRecord } from '../contracts/council.js';
 
 export interface CouncilEndpoint {
   code: string;
@@ -14,7 +14,7 @@ export interface CouncilEndpoint {
   timeoutMs: number;
 }
 
-const GSS_CODE = z.string().regex(/^[ESWN]\d{8}$/, 'must be a GSS code such as E06000038');
+const GSS_CODE = z.string().regex(GSS_CODE_PATTERN, 'must be a GSS code such as E06000038');
 
 const RegistryFile = z
   .object({
@@ -102,7 +102,7 @@ export function resolveCouncilEndpoints(
       code: council.code,
       name: council.name,
       url,
-      fallbackUrl: entry?.fallbackUrl ?? council.binDayUrl ?? council.website,
+      fallbackUrl: entry?.fallbackUrl ?? councilFallbackUrl(council),
       timeoutMs: entry?.timeoutMs ?? config.defaults.timeoutMs,
     });
   }
@@ -111,5 +111,5 @@ export function resolveCouncilEndpoints(
 
 /** Name, fallback link and whether it collects waste, for every council: what an error about a council needs. */
 export function councilDirectoryOf(councils: readonly CouncilRecord[]): Map<string, { name: string; fallbackUrl: string; collectsWaste: boolean }> {
-  return new Map(councils.map((c) => [c.code, { name: c.name, fallbackUrl: c.binDayUrl ?? c.website, collectsWaste: c.collectsWaste }]));
+  return new Map(councils.map((c) => [c.code, { name: c.name, fallbackUrl: councilFallbackUrl(c), collectsWaste: c.collectsWaste }]));
 }

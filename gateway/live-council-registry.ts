@@ -3,7 +3,7 @@
 // health-checked before it takes traffic; a failing one is refused with a log line and the council
 // keeps its previous endpoint. Requests in flight keep the endpoint they already resolved.
 import { unwatchFile, watchFile } from 'node:fs';
-import type { CouncilRecord } from '../subgraphs/directory/council-registry.js';
+import type { CouncilRecord } from '../contracts/council.js';
 import { readCouncilRegistryConfig, resolveCouncilEndpoints, type CouncilEndpoint } from './council-registry.js';
 
 export type Log = (entry: Record<string, unknown>) => void;

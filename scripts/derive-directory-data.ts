@@ -18,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import type { Nation } from '../domain/types.js';
-import { createCouncilRegistry, type CouncilRecord, type CouncilTier } from '../subgraphs/directory/council-registry.js';
+import type { CouncilRecord, CouncilTier } from '../contracts/council.js';
+import { createCouncilRegistry } from '../subgraphs/directory/council-registry.js';
 import {
   CROWN_DEPENDENCY_PSEUDO_CODES,
   encodePostcodeIndex,

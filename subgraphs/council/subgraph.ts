@@ -12,8 +12,8 @@ import { nextCollectionPerService } from '../../domain/schedule/engine.js';
 import type { Collection, IsoDate, Service, ServiceType } from '../../domain/types.js';
 import { ErrorCode } from '../../schema/error-codes.js';
 import { DateScalar, DateTimeScalar } from '../../schema/scalars.js';
-import { parsePostcode } from '../directory/postcode-parse.js';
-import type { CouncilDataSource, PropertyRecord } from './data-source.js';
+import { parsePostcode } from '../../contracts/postcode.js';
+import { servedWarnings, SourceUnavailableError, warningsForProperty, type CouncilDataSource, type DataSourceInfo, type PropertyRecord } from './data-source.js';
 import { describeDisruptionArea } from './disruption-view.js';
 import { projectPath } from '../../lib/project-path.js';
 

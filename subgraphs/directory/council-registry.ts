@@ -5,34 +5,9 @@
 
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { COUNCIL_TIERS, GSS_CODE_PATTERN, type CouncilRecord, type CouncilTier } from '../../contracts/council.js';
 import { NATIONS, type Nation } from '../../domain/types.js';
 import { projectPath } from '../../lib/project-path.js';
-
-export const COUNCIL_TIERS = ['COUNTY', 'DISTRICT', 'UNITARY'] as const;
-export type CouncilTier = (typeof COUNCIL_TIERS)[number];
-
-export interface CouncilRecord {
-  /** GSS code, e.g. "E06000038"; the current code, also used by the postcode index. */
-  code: string;
-  /** Full name as GOV.UK writes it, e.g. "Reading Borough Council". */
-  name: string;
-  /** Short everyday name (mySociety nice-name), e.g. "Reading". */
-  shortName: string;
-  nation: Nation;
-  tier: CouncilTier;
-  /** Council homepage (https). */
-  website: string;
-  /** The council's bin-day lookup page (Bindicator), when known. */
-  binDayUrl: string | null;
-  /** The county's GSS code for a two-tier district; null otherwise. */
-  parentCode: string | null;
-  /** Districts and unitaries collect household waste; counties only dispose of it. */
-  collectsWaste: boolean;
-  /** GOV.UK Local Links Manager slug, e.g. "reading". */
-  slug: string;
-  /** AddressBase local custodian code (maps UPRNs to councils), when known. */
-  localCustodianCode: string | null;
-}
 
 export interface CouncilFilter {
   nation?: Nation;
@@ -54,7 +29,7 @@ export interface CouncilRegistry {
 export const DEFAULT_COUNCILS_PATH = projectPath('data', 'councils.json');
 
 const councilRecordSchema = z.object({
-  code: z.string().regex(/^[EWSN]\d{8}$/),
+  code: z.string().regex(GSS_CODE_PATTERN),
   name: z.string().min(1),
   shortName: z.string().min(1),
   nation: z.enum(NATIONS),

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { ErrorCode } from '../../schema/error-codes.js';
-import type { CouncilRecord, CouncilRegistry } from './council-registry.js';
-import { parsePostcode } from './postcode-parse.js';
+import type { CouncilRecord } from '../../contracts/council.js';
+import { parsePostcode } from '../../contracts/postcode.js';
+import type { CouncilRegistry } from './council-registry.js';
 import type { PostcodeIndex } from './postcode-index.js';
 import { projectPath } from '../../lib/project-path.js';
 

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createCouncilRegistry,
-  loadCouncilRegistry,
-  type CouncilRecord,
-} from '../../subgraphs/directory/council-registry.js';
+import type { CouncilRecord } from '../../contracts/council.js';
+import { createCouncilRegistry, loadCouncilRegistry } from '../../subgraphs/directory/council-registry.js';
 
 describe('council registry (data/councils.json)', () => {
   const registry = loadCouncilRegistry();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePostcode } from '../../subgraphs/directory/postcode-parse.js';
+import { parsePostcode } from '../../contracts/postcode.js';
 
 describe('parsePostcode', () => {
   it('normalises any case and spacing', () => {

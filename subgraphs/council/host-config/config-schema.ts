@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { isIsoDate } from '../../../domain/dates.js';
 import { BANK_HOLIDAY_DIVISIONS, CONTAINER_KINDS, SERVICE_TYPES } from '../../../domain/types.js';
-import { parsePostcode } from '../../directory/postcode-parse.js';
+import { GSS_CODE_PATTERN } from '../../../contracts/council.js';
+import { parsePostcode } from '../../../contracts/postcode.js';
 import { matcherProblem } from '../adapters/shared/service-catalogue.js';
 
 export const ADAPTERS = ['ics', 'csv', 'echo'] as const;
@@ -47,7 +48,7 @@ const refresh = z.object({ everyMinutes: z.number().positive().max(7 * 24 * 60) 
 const timeoutMs = z.number().int().min(100).max(120_000);
 
 const common = {
-  code: z.string().regex(/^[EWSN]\d{8}$/, 'must be a GSS code such as E07000173'),
+  code: z.string().regex(GSS_CODE_PATTERN, 'must be a GSS code such as E07000173'),
   services: z.array(service).min(1, 'must list at least one service'),
   bankHolidays: bankHolidays.optional(),
   refresh: refresh.optional(),

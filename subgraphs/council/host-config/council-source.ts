@@ -2,8 +2,8 @@
 import type { BankHolidayCalendar } from '../../../domain/bank-holidays/calendar.js';
 import { divisionForNation } from '../../../domain/bank-holidays/calendar.js';
 import type { CouncilBankHolidayRules } from '../../../domain/bank-holidays/policy.js';
-import type { CouncilRecord } from '../../directory/council-registry.js';
-import { parsePostcode } from '../../directory/postcode-parse.js';
+import type { CouncilRecord } from '../../../contracts/council.js';
+import { parsePostcode } from '../../../contracts/postcode.js';
 import { backOfficeCouncil } from '../adapters/back-office/back-office-council.js';
 import { echoMapping } from '../adapters/back-office/echo/echo-mapping.js';
 import { loadCsvCouncil } from '../adapters/csv/csv-council.js';

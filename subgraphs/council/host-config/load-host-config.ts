@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { BankHolidayCalendar } from '../../../domain/bank-holidays/calendar.js';
-import type { CouncilRecord } from '../../directory/council-registry.js';
+import type { CouncilRecord } from '../../../contracts/council.js';
 import type { RefreshingSource } from '../adapters/refresh/refreshing-source.js';
 import type { Registry } from 'prom-client';
 import { problemLines } from '../adapters/shared/data-problem.js';

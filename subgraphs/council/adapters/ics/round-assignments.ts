@@ -3,7 +3,7 @@
 // and round: a house on "Monday G1" for bins and "Monday A" for garden waste has two rows), or a
 // postcode → round(s) table, optionally with an address list to give real addresses and UPRNs.
 import type { Address } from '../../../../domain/types.js';
-import { parsePostcode } from '../../../directory/postcode-parse.js';
+import { parsePostcode } from '../../../../contracts/postcode.js';
 import { splitAddress, UPRN_PATTERN, type ListedAddress } from '../shared/address-list.js';
 import { readCsvTable } from '../shared/csv.js';
 import { DataFileError, type DataProblem } from '../shared/data-problem.js';

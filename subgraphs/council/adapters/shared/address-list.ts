@@ -1,7 +1,7 @@
 // A council's address list: uprn, postcode, address[, town]. Councils whose data is keyed by UPRN
 // (a round plan, a back office that answers per property) need it to answer "who lives in RG1 1AA?".
 import type { Address } from '../../../../domain/types.js';
-import { parsePostcode } from '../../../directory/postcode-parse.js';
+import { parsePostcode } from '../../../../contracts/postcode.js';
 import { readCsvTable } from './csv.js';
 import { DataFileError, type DataProblem } from './data-problem.js';
 
