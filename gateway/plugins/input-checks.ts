@@ -72,6 +72,8 @@ function describe(coordinate: string): string {
   return `Field "${field}" of ${type}`;
 }
 
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
 /** Whether a value at this type can hold anything these checks look at. */
 function worthChecking(type: GraphQLInputType, seen = new Set<string>()): boolean {
   if (isNonNullType(type)) return worthChecking(type.ofType, seen);
@@ -203,7 +205,7 @@ export function planInputChecks(
   for (const use of uses) {
     if (refusal) break;
     if (!(use.variable in variableDefaults)) continue;
-    refusal = checkValue(use.type, variableDefaults[use.variable], use.coordinate, `The default of variable $${use.variable}`, bound);
+    refusal = checkValue(use.type, variableDefaults[use.variable], use.coordinate, `The default of variable $${use.variable} (${lowerFirst(describe(use.coordinate))})`, bound);
   }
   return { refusal, uses, ranges };
 }
@@ -212,7 +214,7 @@ export function planInputChecks(
 export function checkInputs(plan: InputCheckPlan, provided: Variables, effective: Variables, today: () => IsoDate, bound: ListBound): GraphQLError | undefined {
   for (const use of plan.uses) {
     if (!(use.variable in provided)) continue; // a default, already checked with the document
-    const refusal = checkValue(use.type, provided[use.variable], use.coordinate, `Variable $${use.variable}`, bound);
+    const refusal = checkValue(use.type, provided[use.variable], use.coordinate, `Variable $${use.variable} (${lowerFirst(describe(use.coordinate))})`, bound);
     if (refusal) return refusal;
   }
   for (const range of plan.ranges) {
