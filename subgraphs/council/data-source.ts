@@ -12,6 +12,58 @@ export interface DataSourceInfo {
   updatedAt: Date | null;
   /** True when a refresh failed and older data is being served. */
   stale: boolean;
+  /** Problems found in the feed and worked around (schema/README.md lists the codes); absent means none. */
+  warnings?: DataSourceWarning[];
+}
+
+/** A problem in the council's feed, served as `dataSource.warnings` so it is never silent. */
+export interface DataSourceWarning {
+  /** A stable code, e.g. CHANGED_COLLECTION_WITHOUT_EXCLUSION. */
+  code: string;
+  /** What is wrong and which date residents are shown instead. */
+  message: string;
+  /** The round concerned, when the problem belongs to one. */
+  round: string | null;
+  /** The property concerned, for per-property feeds: it is shown on that property only. */
+  uprn?: string | null;
+}
+
+/** At most this many warnings are served per answer: one systematic fault in a large feed must not swamp a response. */
+export const MAX_SERVED_WARNINGS = 50;
+
+/** The warnings one property should see: its own, its rounds', and the council-wide ones. */
+export function warningsForProperty<W extends DataSourceWarning>(warnings: readonly W[], uprn: string, roundIds: Readonly<Record<string, string>>): W[] {
+  const rounds = new Set(Object.values(roundIds));
+  return warnings.filter((w) => (w.uprn ? w.uprn === uprn : w.round === null || rounds.has(w.round)));
+}
+
+/** As served: deduplicated, in the source's order, capped, without the internal `uprn`. */
+export function servedWarnings(warnings: readonly DataSourceWarning[]): Array<{ code: string; message: string; round: string | null }> {
+  const seen = new Set<string>();
+  const served: Array<{ code: string; message: string; round: string | null }> = [];
+  for (const w of warnings) {
+    const key = `${w.code}\u0000${w.round ?? ''}\u0000${w.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    served.push({ code: w.code, message: w.message, round: w.round });
+    if (served.length >= MAX_SERVED_WARNINGS) break;
+  }
+  return served;
+}
+
+/**
+ * Thrown by a source that cannot answer for a property or the council right now and has no earlier
+ * data to serve: the kit reports it as COUNCIL_UNAVAILABLE with the council's own page as the fallback.
+ */
+export class SourceUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly fallbackUrl: string | null = null,
+    cause?: unknown,
+  ) {
+    super(message, { cause });
+    this.name = 'SourceUnavailableError';
+  }
 }
 
 export interface PropertyRecord {

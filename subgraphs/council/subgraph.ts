@@ -83,7 +83,7 @@ async function collectionsFor(
 ): Promise<CollectionView[]> {
   const services = await context.services();
   // Widen the regular range so a collection delayed into the range by a disruption is not lost.
-  const regular = await context.source.collections(property, { from: addDays(range.from, -MAX_DISRUPTION_DELAY_DAYS), to: range.to });
+  const regular = await context.source.collections(property, { from: addDays(range.from, -MAX_DISRUPTION_DELAY_DAYS), to: range.to }).catch(councilUnavailable(context.councilCode));
   const disruptions = context.disruptions?.forCouncil(context.councilCode) ?? [];
   const adjusted = applyDisruptions(
     regular,
@@ -118,6 +118,22 @@ function serviceForProperty(service: Service, property: PropertyRecord, councilC
   return { ...scoped, frequency, id: `${scoped.id}:${variant}` };
 }
 
+/** Feed warnings as served: the council's all, a property's only those that concern it. */
+function servedInfo(info: DataSourceInfo, property: PropertyRecord | null) {
+  const warnings = info.warnings ?? [];
+  return { ...info, warnings: servedWarnings(property ? warningsForProperty(warnings, property.uprn, property.roundIds) : warnings) };
+}
+
+/** A source that cannot answer and has nothing older to serve: COUNCIL_UNAVAILABLE with the council's own page, never an empty answer. */
+function councilUnavailable(councilCode: string) {
+  return (error: unknown): never => {
+    if (!(error instanceof SourceUnavailableError)) throw error;
+    throw new GraphQLError(error.message, {
+      extensions: { code: ErrorCode.COUNCIL_UNAVAILABLE, councilCode, ...(error.fallbackUrl ? { fallbackUrl: error.fallbackUrl } : {}) },
+    });
+  };
+}
+
 function normalisedPostcode(input: string): string {
   const parsed = parsePostcode(input);
   if (!parsed.ok) throw badInput(parsed.message);
@@ -133,7 +149,7 @@ const resolvers = {
       ref.code === context.councilCode ? { code: ref.code } : null,
     services: async (_: unknown, __: unknown, context: CouncilRequestContext) => [...(await context.services()).values()].map((s) => councilService(s, context.councilCode)),
     properties: async (_: unknown, args: { postcode: string }, context: CouncilRequestContext) => {
-      const records = await context.source.propertiesInPostcode(normalisedPostcode(args.postcode));
+      const records = await context.source.propertiesInPostcode(normalisedPostcode(args.postcode)).catch(councilUnavailable(context.councilCode));
       for (const record of records) context.properties.prime(record.uprn, record);
       return records.map((record) => ({ councilCode: context.councilCode, record }));
     },
@@ -143,12 +159,12 @@ const resolvers = {
         args.activeOn ? isActiveOn(d, args.activeOn) : d.withdrawnAt === null && (d.endsOn === null || d.endsOn >= context.today),
       );
     },
-    dataSource: (_: unknown, __: unknown, context: CouncilRequestContext) => context.source.info(),
+    dataSource: (_: unknown, __: unknown, context: CouncilRequestContext) => servedInfo(context.source.info(), null),
   },
   Property: {
     __resolveReference: async (ref: { councilCode: string; uprn: string }, context: CouncilRequestContext) => {
       if (ref.councilCode !== context.councilCode) return null;
-      const record = await context.properties.load(String(ref.uprn));
+      const record = await context.properties.load(String(ref.uprn)).catch(councilUnavailable(context.councilCode));
       return record ? { councilCode: context.councilCode, record } : null;
     },
     uprn: (p: PropertyView) => p.record.uprn,
@@ -180,7 +196,7 @@ const resolvers = {
       const all = await collectionsFor(p.record, range, context);
       return nextCollectionPerService(all, context.today);
     },
-    dataSource: (_: unknown, __: unknown, context: CouncilRequestContext) => context.source.info(),
+    dataSource: (p: PropertyView, __: unknown, context: CouncilRequestContext) => servedInfo(context.source.info(), p.record),
   },
   Disruption: {
     __resolveReference: (ref: { councilCode: string; id: string }, context: CouncilRequestContext) => {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { FIXTURES, startFakeServer, type FakeServer } from './support.js';
 
-export type EchoBehaviour = 'ok' | 'fail' | 'hang' | 'wrong-shape';
+export type EchoBehaviour = 'ok' | 'fail' | 'hang' | 'wrong-shape' | 'no-service-units' | 'no-services';
 
 export interface FakeEcho extends FakeServer {
   behaviour: Map<string, EchoBehaviour>;
@@ -33,6 +33,14 @@ export async function startFakeEcho(): Promise<FakeEcho> {
       case 'wrong-shape':
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ ServiceUnits: [{ ServiceName: 42 }] }));
+        return;
+      case 'no-service-units': // a front end that lost Echo's structure: no ServiceUnits at all
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ Result: 'OK' }));
+        return;
+      case 'no-services': // the right shape, with nothing in it
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ServiceUnits: [] }));
         return;
       case 'ok': {
         let body: string;

@@ -22,7 +22,7 @@ function event(summary: string, ...lines: string[]): string[] {
 
 function collectionsOf(events: string[][], from: string, to: string, withinDays = 7) {
   const text = ['BEGIN:VCALENDAR', 'VERSION:2.0', ...events.flat(), 'END:VCALENDAR'].join('\r\n');
-  const { byService, warnings } = calendarRounds(parseCalendar(text, 'round.ics').events, {
+  const { byService, warnings, feedWarnings } = calendarRounds(parseCalendar(text, 'round.ics').events, {
     round: 'R1',
     file: 'round.ics',
     catalogue,
@@ -32,7 +32,7 @@ function collectionsOf(events: string[][], from: string, to: string, withinDays 
   });
   const rounds = [...byService.values()].flat();
   const collections = collectionsBetween({ rounds, from, to, bankHolidays, rules: { division: 'england-and-wales', policy: { kind: 'work-through' } } });
-  return { collections: collections.map(describeCollection), warnings };
+  return { collections: collections.map(describeCollection), warnings, feedWarnings };
 }
 
 describe('pairing excluded dates with changed collections', () => {
@@ -65,7 +65,8 @@ describe('pairing excluded dates with changed collections', () => {
 
   it('leaves a one-off further away than the limit as an extra collection, and the excluded date as no collection', () => {
     const result = collectionsOf(
-      [event('Black Bin Day', 'DTSTART;VALUE=DATE:20260504', 'RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=3', 'EXDATE;VALUE=DATE:20260518'), event('Black Bin Day (Changed Collection)', 'DTSTART;VALUE=DATE:20260527')],
+      // Not marked as changed: a marked one would replace the nearer, unexcluded 1 June (see ics-feed-warnings.test.ts).
+      [event('Black Bin Day', 'DTSTART;VALUE=DATE:20260504', 'RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=3', 'EXDATE;VALUE=DATE:20260518'), event('Black Bin Day', 'DTSTART;VALUE=DATE:20260527')],
       '2026-05-01',
       '2026-06-30',
       7,
@@ -112,8 +113,10 @@ describe('Gedling quirks', () => {
 
   it('ignores an EXDATE on a day the rule never produces', () => {
     const result = collectionsOf([event('Black Bin Day', 'DTSTART;VALUE=DATE:20260105', 'RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=2', 'EXDATE;VALUE=DATE:20260106'), event('Black Bin Day (Changed Collection)', 'DTSTART;VALUE=DATE:20260107')], '2026-01-01', '2026-01-31');
-    // The one-off on the 7th has no regular date to replace (the 5th is still collected): it is an extra.
-    expect(result.collections).toEqual(['2026-01-05 black', '2026-01-07 black', '2026-01-19 black']);
+    // The EXDATE excludes nothing, so the changed collection on the 7th contradicts the regular 5th:
+    // the council's change wins, and the feed's missing exclusion is said out loud.
+    expect(result.collections).toEqual(['2026-01-07 black from 2026-01-05', '2026-01-19 black']);
+    expect(result.feedWarnings.map((w) => [w.code, w.round])).toEqual([['CHANGED_COLLECTION_WITHOUT_EXCLUSION', 'R1']]);
   });
 
   it('warns once about a summary that matches no service and leaves it out', () => {

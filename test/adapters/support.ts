@@ -4,7 +4,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadShippedBankHolidays } from '../../subgraphs/calendar/load-bank-holidays.js';
+import { graphql, type GraphQLFormattedError } from 'graphql';
 import type { Collection } from '../../domain/types.js';
+import type { CouncilDataSource } from '../../subgraphs/council/data-source.js';
+import { councilSubgraphSchema, createCouncilRequestContext } from '../../subgraphs/council/subgraph.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/adapters/', import.meta.url));
 export const bankHolidays = loadShippedBankHolidays();
@@ -48,4 +51,13 @@ export async function startFakeServer(handle: (req: IncomingMessage, res: Server
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Runs an operation against the council kit's schema over one source, as a council host would for
+ * one request: `_entities` over Council and Property representations, no HTTP in between.
+ */
+export async function kitQuery(source: CouncilDataSource, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: any; errors?: readonly GraphQLFormattedError[] }> {
+  const result = await graphql({ schema: councilSubgraphSchema(), source: query, variableValues: variables, contextValue: createCouncilRequestContext(source, null) });
+  return { data: result.data as any, errors: result.errors?.map((error) => error.toJSON()) };
 }

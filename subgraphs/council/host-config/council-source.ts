@@ -9,6 +9,7 @@ import { echoMapping } from '../adapters/back-office/echo/echo-mapping.js';
 import { loadCsvCouncil } from '../adapters/csv/csv-council.js';
 import { loadIcsCouncil } from '../adapters/ics/ics-council.js';
 import { RefreshingSource } from '../adapters/refresh/refreshing-source.js';
+import type { FeedWarningReporter } from '../adapters/shared/feed-warnings.js';
 import type { LoadResult } from '../adapters/shared/load-result.js';
 import type { CouncilDataSource } from '../data-source.js';
 import type { CouncilConfig } from './config-schema.js';
@@ -20,6 +21,8 @@ export interface CouncilSourceContext {
   bankHolidays: BankHolidayCalendar;
   defaults: { refreshEveryMinutes?: number; timeoutMs?: number };
   log: (entry: Record<string, unknown>) => void;
+  /** Logs and counts each feed warning once (binfo_council_feed_warnings_total). */
+  feedWarnings?: FeedWarningReporter;
 }
 
 export interface ConfiguredCouncil {
@@ -76,6 +79,8 @@ export function configuredCouncil(config: CouncilConfig, context: CouncilSourceC
         cacheMinutes: config.cacheMinutes,
         window: config.window,
         onWarning: warn,
+        onFeedWarnings: (warnings) => context.feedWarnings?.report(config.code, warnings),
+        fallbackUrl: context.council.binDayUrl ?? context.council.website,
       });
       load = (signal) => council.load(signal);
       break;
@@ -91,6 +96,7 @@ export function configuredCouncil(config: CouncilConfig, context: CouncilSourceC
       const result = await load(signal);
       warnings = result.warnings;
       for (const warning of result.warnings) warn(warning);
+      context.feedWarnings?.report(config.code, result.source.info().warnings ?? []);
       return result.source;
     },
     onError: (error) => context.log({ level: 'error', msg: 'council data refresh failed; serving the last good data', council: config.code, error: String(error) }),

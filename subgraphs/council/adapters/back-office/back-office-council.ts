@@ -4,6 +4,7 @@
 import type { BankHolidayCalendar } from '../../../../domain/bank-holidays/calendar.js';
 import type { CouncilBankHolidayRules } from '../../../../domain/bank-holidays/policy.js';
 import { parseAddressList } from '../shared/address-list.js';
+import type { FeedWarning } from '../shared/feed-warnings.js';
 import type { LoadResult } from '../shared/load-result.js';
 import { bankHolidayExplainer } from '../shared/move-reason.js';
 import { readResource } from '../shared/read-resource.js';
@@ -27,6 +28,10 @@ export interface BackOfficeCouncilOptions {
   window: { daysBefore: number; daysAfter: number };
   notice?: string | null;
   onWarning?: (message: string) => void;
+  /** Told about feed warnings as the back office's answers reveal them (to log and count). */
+  onFeedWarnings?: (warnings: FeedWarning[]) => void;
+  /** The council's own bin-day page, for COUNCIL_UNAVAILABLE when a property has no answer to serve. */
+  fallbackUrl?: string | null;
 }
 
 export interface BackOfficeCouncil {
@@ -64,6 +69,8 @@ export function backOfficeCouncil(options: BackOfficeCouncilOptions): BackOffice
         loadedAt: new Date(),
         notice: options.notice,
         onWarning: options.onWarning,
+        onFeedWarnings: options.onFeedWarnings,
+        fallbackUrl: options.fallbackUrl ?? null,
       });
       return { source, warnings: [] };
     },

@@ -44,6 +44,11 @@ export class ResponseCache<V> {
     for (const entry of this.entries.values()) entry.fetchedAt = -Infinity;
   }
 
+  /** The last good value for a key, fresh or not, without reading anything. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
   get size(): number {
     return this.entries.size;
   }

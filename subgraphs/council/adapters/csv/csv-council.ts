@@ -10,6 +10,7 @@ import { DataFileError, collectProblems, type DataProblem } from '../shared/data
 import { readResource } from '../shared/read-resource.js';
 import { RoundScheduleSource } from '../shared/round-schedule-source.js';
 import { ServiceCatalogue, type ServiceDefinition } from '../shared/service-catalogue.js';
+import type { FeedWarning } from '../shared/feed-warnings.js';
 import type { LoadResult } from '../shared/load-result.js';
 import { parseRoundPlan } from './round-plan.js';
 import { parseRoundsFile } from './rounds-file.js';
@@ -60,8 +61,11 @@ export async function loadCsvCouncil(options: CsvCouncilOptions, signal?: AbortS
   }
 
   const warnings: string[] = [];
+  const feedWarnings: FeedWarning[] = [];
   for (const [container, rows] of plan.unknownContainers) {
-    warnings.push(`${planFile.value.name}: container_type ${JSON.stringify(container)} (rows ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ', …' : ''}) matches no configured service, so those rows are left out`);
+    const message = `container_type ${JSON.stringify(container)} (rows ${rows.slice(0, 5).join(', ')}${rows.length > 5 ? ', …' : ''}) matches no configured service, so those rows are left out`;
+    warnings.push(`${planFile.value.name}: ${message}`);
+    feedWarnings.push({ code: 'UNKNOWN_SERVICE', message: `The round plan's ${message}.`, round: null });
   }
   const addressByUprn = new Map(addresses.map((entry) => [entry.uprn, entry.address]));
   const byUprn = new Map<string, PropertyRounds>();
@@ -92,6 +96,7 @@ export async function loadCsvCouncil(options: CsvCouncilOptions, signal?: AbortS
       rounds: table,
       rules: options.rules,
       bankHolidays: options.bankHolidays,
+      warnings: feedWarnings,
     }),
     warnings,
   };

@@ -16,6 +16,10 @@ type IcalRecur = InstanceType<typeof ICAL.Recur>;
 export interface CalendarEvent {
   uid: string | null;
   summary: string;
+  /** DESCRIPTION, '' when absent: some councils name the service only here. */
+  description: string;
+  /** CATEGORIES values, in file order. */
+  categories: string[];
   /** The BEGIN:VEVENT line. */
   line: number;
   /** UK date of DTSTART. */
@@ -156,6 +160,11 @@ function readEvent(
   return {
     uid: stringOrNull(vevent.getFirstPropertyValue('uid')),
     summary: stringOrNull(vevent.getFirstPropertyValue('summary'))?.trim() ?? '',
+    description: stringOrNull(vevent.getFirstPropertyValue('description'))?.trim() ?? '',
+    categories: vevent
+      .getAllProperties('categories')
+      .flatMap((property) => property.getValues().map((value) => String(value).trim()))
+      .filter((value) => value !== ''),
     line: eventLine,
     start,
     rrule: rrule && 'rule' in rrule ? rrule.rule : null,

@@ -7,7 +7,8 @@ import { assembleProperties, type PropertyRounds } from '../shared/assemble-prop
 import { parseAddressList } from '../shared/address-list.js';
 import { DataFileError, collectProblems, formatProblem, type DataProblem } from '../shared/data-problem.js';
 import type { LoadResult } from '../shared/load-result.js';
-import { bankHolidayExplainer } from '../shared/move-reason.js';
+import type { FeedWarning } from '../shared/feed-warnings.js';
+import { bankHolidayExplainer, likelyHolidayMove } from '../shared/move-reason.js';
 import { readResource } from '../shared/read-resource.js';
 import { RoundScheduleSource } from '../shared/round-schedule-source.js';
 import { ServiceCatalogue, toMatcher, type ServiceDefinition } from '../shared/service-catalogue.js';
@@ -35,8 +36,10 @@ export async function loadIcsCouncil(options: IcsCouncilOptions, signal?: AbortS
   const read = (location: string) => readResource(location, { baseDir: options.baseDir, timeoutMs: options.timeoutMs, signal });
   const catalogue = new ServiceCatalogue(options.services);
   const explain = bankHolidayExplainer(options.bankHolidays, options.rules.division);
+  const likelyMove = likelyHolidayMove(options.bankHolidays, options.rules.division);
   const problems: DataProblem[] = [];
   const warnings: DataProblem[] = [];
+  const feedWarnings: FeedWarning[] = [];
 
   const table = new Map<string, Map<string, Round[]>>();
   const files = await Promise.allSettled(options.calendars.map((calendar) => read(calendar.url)));
@@ -53,8 +56,10 @@ export async function loadIcsCouncil(options: IcsCouncilOptions, signal?: AbortS
         changedMarker: toMatcher(options.changedCollections.marker),
         withinDays: options.changedCollections.withinDays,
         explain,
+        likelyMove,
       });
       warnings.push(...rounds.warnings);
+      feedWarnings.push(...rounds.feedWarnings);
       const existing = table.get(round) ?? new Map<string, Round[]>();
       for (const [serviceId, list] of rounds.byService) existing.set(serviceId, [...(existing.get(serviceId) ?? []), ...list]);
       table.set(round, existing);
@@ -86,6 +91,7 @@ export async function loadIcsCouncil(options: IcsCouncilOptions, signal?: AbortS
       rounds: table,
       rules: options.rules,
       bankHolidays: options.bankHolidays,
+      warnings: feedWarnings,
     }),
     warnings: messages,
   };

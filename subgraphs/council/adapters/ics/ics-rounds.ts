@@ -12,6 +12,12 @@
 //   keeps "Glass Box Day" on 2 January and moves "Green Bin Day" to Saturday 3 January.
 // - No rules at all, every collection its own event (Bristol): the weekly pattern is inferred.
 // - EXDATEs on days the rule would not produce: ignored, as RFC 5545 says.
+// - A changed collection whose rule forgot the EXDATE of the date it replaces: read literally, two
+//   collections. The council's explicit change wins over the regular rule it contradicts: the regular
+//   date is dropped, the changed one is MOVED from it, and a CHANGED_COLLECTION_WITHOUT_EXCLUSION
+//   warning names the round and both dates.
+// - A service named only in the DESCRIPTION or CATEGORIES: SUMMARY is matched first, then CATEGORIES,
+//   then DESCRIPTION (a description is prose, so it is the last resort).
 // - A recurring event titled as a changed collection (Gedling's 2025/26 Thursday G1 has a four-weekly
 //   "Green Bin + Glass Box Day (Changed Collection)" RRULE): the rule is what counts; it is a rule.
 import { addDays, daysBetween, isoWeekday } from '../../../../domain/dates.js';
@@ -19,6 +25,7 @@ import type { Round, RoundMove } from '../../../../domain/schedule/engine.js';
 import { RRULE_WEEKDAYS, regularDates, type RoundPattern } from '../../../../domain/schedule/recurrence.js';
 import type { IsoDate } from '../../../../domain/types.js';
 import type { DataProblem } from '../shared/data-problem.js';
+import type { FeedWarning } from '../shared/feed-warnings.js';
 import type { ExplainMove } from '../shared/move-reason.js';
 import type { ServiceCatalogue } from '../shared/service-catalogue.js';
 import { inferWeeklyLattice, latticePattern } from '../shared/weekly-lattice.js';
@@ -30,17 +37,22 @@ export interface CalendarRoundOptions {
   round: string;
   file: string;
   catalogue: ServiceCatalogue;
-  /** A one-off whose summary matches this is a changed collection ("(Changed Collection)"). */
+  /** A one-off whose summary (or description) matches this is a changed collection ("(Changed Collection)"). */
   changedMarker: RegExp;
   /** How far a changed collection may be from the regular date it replaces. */
   withinDays: number;
   explain: ExplainMove;
+  /** Breaks ties between cycles when a calendar has no rules (see weekly-lattice.ts). */
+  likelyMove?: (from: IsoDate, to: IsoDate) => boolean;
 }
 
 export interface CalendarRounds {
   /** Rounds by service id, in catalogue order. */
   byService: Map<string, Round[]>;
+  /** For the operator's log, located in the file. */
   warnings: DataProblem[];
+  /** For residents and the council, served as dataSource.warnings. */
+  feedWarnings: FeedWarning[];
 }
 
 interface Rule {
@@ -53,12 +65,15 @@ interface Rule {
 
 export function calendarRounds(events: readonly CalendarEvent[], options: CalendarRoundOptions): CalendarRounds {
   const warnings: DataProblem[] = [];
+  const feedWarnings: FeedWarning[] = [];
   const unmatched = new Set<string>();
   const servicesOf = (event: CalendarEvent) => {
-    const ids = options.catalogue.match(event.summary);
+    const ids = matchServices(event, options.catalogue);
     if (ids.length === 0 && !unmatched.has(event.summary)) {
       unmatched.add(event.summary);
-      warnings.push({ file: options.file, line: event.line, column: 'SUMMARY', message: `${JSON.stringify(event.summary)} matches no configured service, so it is left out` });
+      const message = `${JSON.stringify(event.summary)} matches no configured service, so it is left out`;
+      warnings.push({ file: options.file, line: event.line, column: 'SUMMARY', message });
+      feedWarnings.push({ code: 'UNKNOWN_SERVICE', message: `Calendar event ${message}.`, round: options.round });
     }
     return ids;
   };
@@ -77,9 +92,19 @@ export function calendarRounds(events: readonly CalendarEvent[], options: Calend
     const ruleEvents = masters.filter((m) => masterServices.get(m)!.includes(serviceId));
     const singleEvents = singles.filter((s) => singleServices.get(s)!.includes(serviceId));
     if (ruleEvents.length === 0 && singleEvents.length === 0) continue;
-    byService.set(serviceId, serviceRounds(serviceId, ruleEvents, singleEvents, overrides, options));
+    byService.set(serviceId, serviceRounds(serviceId, ruleEvents, singleEvents, overrides, options, feedWarnings));
   }
-  return { byService, warnings };
+  return { byService, warnings, feedWarnings };
+}
+
+/** SUMMARY first; a council that names the service only in CATEGORIES or DESCRIPTION is matched there. */
+function matchServices(event: CalendarEvent, catalogue: ServiceCatalogue): string[] {
+  for (const text of [event.summary, ...event.categories, event.description]) {
+    if (text === '') continue;
+    const ids = catalogue.match(text);
+    if (ids.length > 0) return ids;
+  }
+  return [];
 }
 
 function serviceRounds(
@@ -88,6 +113,7 @@ function serviceRounds(
   singleEvents: CalendarEvent[],
   overrides: CalendarEvent[],
   options: CalendarRoundOptions,
+  feedWarnings: FeedWarning[],
 ): Round[] {
   const rules: Rule[] = ruleEvents.map((event) => ({
     pattern: { kind: 'rrule', rrule: event.rrule!, dtstart: event.start },
@@ -96,7 +122,8 @@ function serviceRounds(
     moves: [],
     additions: [],
   }));
-  let oneOffs: OneOffDate[] = singleEvents.map((event) => ({ date: event.start, changed: options.changedMarker.test(event.summary), summary: event.summary, line: event.line }));
+  const isChanged = (event: CalendarEvent) => options.changedMarker.test(event.summary) || options.changedMarker.test(event.description);
+  let oneOffs: OneOffDate[] = singleEvents.map((event) => ({ date: event.start, changed: isChanged(event), summary: event.summary, line: event.line }));
 
   // RECURRENCE-ID overrides say exactly which occurrence went where: no pairing needed.
   ruleEvents.forEach((event, i) => {
@@ -115,10 +142,17 @@ function serviceRounds(
   });
 
   if (rules.length === 0) {
-    // Every collection its own event: infer the cycle, then pair its gaps with the off-cycle dates.
-    const lattice = inferWeeklyLattice(oneOffs.map((o) => o.date))!;
-    rules.push({ pattern: latticePattern(lattice), summary: oneOffs[0].summary, exdates: new Set(lattice.missing), moves: [], additions: [] });
-    const offLattice = new Set(lattice.offLattice);
+    // Every collection its own event: infer the cycle; its gaps paired with off-cycle dates are moves.
+    const lattice = inferWeeklyLattice(oneOffs.map((o) => o.date), { plausibleMove: options.likelyMove })!;
+    const rule: Rule = { pattern: latticePattern(lattice), summary: oneOffs[0].summary, exdates: new Set(lattice.missing), moves: [], additions: [] };
+    rules.push(rule);
+    const summaryOn = new Map(oneOffs.map((o) => [o.date, o.summary]));
+    for (const { from, to } of lattice.moves) {
+      rule.exdates.delete(from);
+      rule.moves.push(move(from, to, summaryOn.get(to) ?? rule.summary, options));
+    }
+    const moved = new Set(lattice.moves.map((m) => m.to));
+    const offLattice = new Set(lattice.offLattice.filter((date) => !moved.has(date)));
     oneOffs = oneOffs.filter((o) => offLattice.has(o.date));
   }
   // A one-off on a day the rules already collect adds nothing (some feeds list both).
@@ -132,14 +166,39 @@ function serviceRounds(
     if (x.date !== oneOff.date) rules[x.rule].moves.push(move(x.date, oneOff.date, oneOff.summary, options));
   }
   const taken = new Set(rules.flatMap((rule) => [...rule.exdates, ...rule.moves.map((m) => m.from)]));
-  for (const oneOff of pairing.unpairedOneOffs) {
+  // Nearest changed collections first, so two of them cannot both claim one regular date.
+  const unpaired = [...pairing.unpairedOneOffs].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  for (const oneOff of unpaired) {
     const inferred = oneOff.changed ? regularDateBeyondRule(oneOff.date, rules, taken, options.withinDays) : null;
     if (inferred) {
       taken.add(inferred.from);
       rules[inferred.rule].moves.push(move(inferred.from, oneOff.date, oneOff.summary, options));
-    } else {
-      rules[0].additions.push(oneOff.date);
+      continue;
     }
+    const contradicted = oneOff.changed ? regularDateNotExcluded(oneOff.date, rules, taken, options.withinDays) : null;
+    if (contradicted) {
+      // The council's explicit change wins over the regular rule it contradicts: one collection, MOVED.
+      taken.add(contradicted.from);
+      contradicted.rules.forEach((index, i) => (i === 0 ? rules[index].moves.push(move(contradicted.from, oneOff.date, oneOff.summary, options)) : rules[index].exdates.add(contradicted.from)));
+      feedWarnings.push({
+        code: 'CHANGED_COLLECTION_WITHOUT_EXCLUSION',
+        message:
+          `${JSON.stringify(oneOff.summary)} on ${oneOff.date} is a changed collection, but the regular ${contradicted.from} of round ${JSON.stringify(options.round)} ` +
+          `is not excluded (no EXDATE). Residents are shown ${oneOff.date} only, moved from ${contradicted.from}; the regular ${contradicted.from} is dropped.`,
+        round: options.round,
+      });
+      continue;
+    }
+    if (oneOff.changed) {
+      feedWarnings.push({
+        code: 'UNPAIRED_CHANGED_COLLECTION',
+        message:
+          `${JSON.stringify(oneOff.summary)} on ${oneOff.date} is a changed collection, but round ${JSON.stringify(options.round)} has no regular date within ` +
+          `${options.withinDays} days that it could replace. Residents are shown ${oneOff.date} as an extra collection.`,
+        round: options.round,
+      });
+    }
+    rules[0].additions.push(oneOff.date);
   }
 
   return rules.map((rule) => ({
@@ -150,6 +209,22 @@ function serviceRounds(
     additions: [...new Set(rule.additions)].sort(),
     moved: rule.moves.sort((a, b) => (a.from < b.from ? -1 : 1)),
   }));
+}
+
+/**
+ * For a changed collection whose regular date was never excluded: the nearest regular date within
+ * `withinDays` that no other change has claimed (the earlier one on a tie), and every rule producing it.
+ */
+function regularDateNotExcluded(date: IsoDate, rules: Rule[], taken: Set<IsoDate>, withinDays: number): { from: IsoDate; rules: number[] } | null {
+  const candidates = new Map<IsoDate, number[]>();
+  rules.forEach((rule, index) => {
+    for (const from of regularDates(rule.pattern, addDays(date, -withinDays), addDays(date, withinDays))) {
+      if (from === date || taken.has(from) || rule.exdates.has(from)) continue;
+      candidates.set(from, [...(candidates.get(from) ?? []), index]);
+    }
+  });
+  const [best] = [...candidates.keys()].sort((a, b) => Math.abs(daysBetween(a, date)) - Math.abs(daysBetween(b, date)) || (a < b ? -1 : 1));
+  return best ? { from: best, rules: candidates.get(best)! } : null;
 }
 
 function move(from: IsoDate, to: IsoDate, summary: string, options: CalendarRoundOptions): RoundMove {

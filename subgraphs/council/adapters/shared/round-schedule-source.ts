@@ -5,7 +5,7 @@ import type { BankHolidayCalendar } from '../../../../domain/bank-holidays/calen
 import type { CouncilBankHolidayRules } from '../../../../domain/bank-holidays/policy.js';
 import { collectionsBetween, type Round } from '../../../../domain/schedule/engine.js';
 import type { Collection, Service } from '../../../../domain/types.js';
-import type { CouncilDataSource, DataSourceInfo, DataSourceKind, DateRange, PropertyRecord } from '../../data-source.js';
+import type { CouncilDataSource, DataSourceInfo, DataSourceKind, DataSourceWarning, DateRange, PropertyRecord } from '../../data-source.js';
 
 /** Rounds by round name, then by service id. */
 export type RoundTable = ReadonlyMap<string, ReadonlyMap<string, readonly Round[]>>;
@@ -20,6 +20,8 @@ export interface RoundScheduleData {
   rounds: RoundTable;
   rules: CouncilBankHolidayRules;
   bankHolidays: BankHolidayCalendar;
+  /** Problems found in the feed and worked around, served as dataSource.warnings. */
+  warnings?: DataSourceWarning[];
 }
 
 export class RoundScheduleSource implements CouncilDataSource {
@@ -39,7 +41,7 @@ export class RoundScheduleSource implements CouncilDataSource {
   }
 
   info(): DataSourceInfo {
-    return { kind: this.data.kind, notice: this.data.notice, updatedAt: this.data.loadedAt, stale: false };
+    return { kind: this.data.kind, notice: this.data.notice, updatedAt: this.data.loadedAt, stale: false, warnings: this.data.warnings ?? [] };
   }
 
   async services(): Promise<Service[]> {

@@ -21,19 +21,25 @@
 //   ({ "ServiceTask": [...] } or { "ServiceTask": {...} }), sometimes as a bare array.
 // - Dates come as { "DateTime": "…Z", "OffsetMinutes": 60 } or as a bare string.
 // - Dates are UTC instants meaning midnight UK time: 2026-06-30T23:00:00Z in summer is 1 July.
+// - A structure that is missing altogether (no ServiceUnits, a unit without ServiceTasks, a task without
+//   ServiceTaskSchedules) is the wrong shape, not "nothing": read as an empty list it would tell residents
+//   their bins are not collected. An empty list that is present ("ServiceUnits": []) is a real answer.
 import { z } from 'zod';
 
 /**
  * A list that SOAP-to-JSON may give as an array, one bare object, or either inside { [wrapper]: … },
  * made an array before it is checked, so that errors point at the bad item ("ServiceUnits.0.ServiceName").
  */
-function soapList<T extends z.ZodType>(item: T, wrapper: string) {
+function soapList<T extends z.ZodType>(item: T, wrapper: string, presence: 'required' | 'optional') {
   return z.preprocess((value) => {
+    // Absent where it is required: left undefined, so the check fails naming the field.
+    if ((value === undefined || value === null) && presence === 'required') return value;
     let inner: unknown = value;
     if (inner !== null && typeof inner === 'object' && !Array.isArray(inner) && wrapper in inner) inner = (inner as Record<string, unknown>)[wrapper];
+    // SOAP-to-JSON writes an empty list as an empty wrapper ({ "ServiceTask": null }).
     if (inner === undefined || inner === null) return [];
     return Array.isArray(inner) ? inner : [inner];
-  }, z.array(item));
+  }, z.array(item, { error: (issue) => (issue.input === undefined || issue.input === null ? `is missing (expected a list${wrapper ? ` of ${wrapper}` : ''})` : undefined) }));
 }
 
 const echoDate = z.union([z.string(), z.object({ DateTime: z.string(), OffsetMinutes: z.number().optional() })]).transform((value) => (typeof value === 'string' ? value : value.DateTime));
@@ -48,24 +54,25 @@ const schedule = z.object({
   EndDate: echoDate.optional().nullable(),
   NextInstance: instance.optional().nullable(),
   LastInstance: instance.optional().nullable(),
-  Instances: soapList(instance, 'ScheduledTaskInfo'),
+  // Optional: a schedule may give only its Next and Last instances.
+  Instances: soapList(instance, 'ScheduledTaskInfo', 'optional'),
 });
 
 const task = z.object({
   Id: z.union([z.number(), z.string()]),
   TaskTypeName: z.string().optional().nullable(),
   ScheduleDescription: z.string().optional().nullable(),
-  ServiceTaskSchedules: soapList(schedule, 'ServiceTaskSchedule'),
+  ServiceTaskSchedules: soapList(schedule, 'ServiceTaskSchedule', 'required'),
 });
 
 const serviceUnit = z.object({
   Id: z.union([z.number(), z.string()]).optional(),
   ServiceId: z.union([z.number(), z.string()]).optional(),
   ServiceName: z.string(),
-  ServiceTasks: soapList(task, 'ServiceTask'),
+  ServiceTasks: soapList(task, 'ServiceTask', 'required'),
 });
 
-export const echoResponseSchema = z.object({ ServiceUnits: soapList(serviceUnit, 'ServiceUnit') });
+export const echoResponseSchema = z.object({ ServiceUnits: soapList(serviceUnit, 'ServiceUnit', 'required') });
 
 export type EchoResponse = z.output<typeof echoResponseSchema>;
 export type EchoInstance = z.output<typeof instance>;
