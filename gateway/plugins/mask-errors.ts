@@ -22,6 +22,7 @@ const INTERNAL_NAMES = [
   /\b(?:127\.\d+\.\d+\.\d+|localhost|0\.0\.0\.0)\b|\[::1?\]/,
   /\bnode_modules\b|(?:\/[\w.@-]+)+\.[cm]?[jt]s\b|\bat .+:\d+:\d+/,
   /_binfo_/, // the council router's own names for what it adds to a council query
+  /\bApollo\b|\bApolloServer\b/, // the server's software and its settings ("pass introspection: true to ApolloServer")
 ];
 
 /** A sentence per code for a message that had to be withheld. */
@@ -34,7 +35,9 @@ function plainMessage(extensions: Readonly<Record<string, unknown>>): string {
     case ErrorCode.BAD_USER_INPUT:
       return 'A value in the request is not valid.';
     case ErrorCode.GRAPHQL_VALIDATION_FAILED:
-      return 'The operation is not valid for the national graph.';
+      return extensions.validationErrorCode === 'INTROSPECTION_DISABLED'
+        ? 'Introspection is off on this server: the schema is published with the Binfo standard.'
+        : 'The operation is not valid for the national graph.';
     default:
       return 'The request could not be answered.';
   }
