@@ -6,13 +6,18 @@
 // For each council's part, in order:
 //   1. entities fresh in the entity cache are served from it (no request);
 //   2. the rest go to the council in one request, shared with any identical request already in flight,
-//      under the council's circuit breaker, with retries that fit inside the council's timeout;
-//   3. the answer is checked (isolation: entity-selection.ts) and cut to what the gateway asked, then cached;
+//      under the endpoint's circuit breaker, with retries that fit inside the council's timeout;
+//   3. the answer is checked against the standard (entity-selection.ts: isolation and every value's type)
+//      and cut to what the gateway asked; the council's errors are mapped onto the standard's codes
+//      (council-errors.ts); what is clean is cached;
 //   4. if the council fails, each entity's last good answer is served and marked stale, or else the entity is
-//      null with a COUNCIL_UNAVAILABLE error naming the council and where residents can look instead.
+//      null with a COUNCIL_UNAVAILABLE error naming the council and the registry's link for residents.
+//
+// Failures are attributed to whoever caused them: only the council's own failures (timeout, connection,
+// 5xx, an answer that is not valid) count toward its breaker; nothing a client writes can move it.
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { Agent } from 'undici';
+import type { GraphQLSchema } from 'graphql';
 import { ErrorCode } from '../../schema/error-codes.js';
 import { fanOutRefused } from '../limits/council-fan-out.js';
 import { cachePolicyFrom, DEFAULT_FRESH_SECONDS, MAX_FRESH_SECONDS } from '../cache/cache-control.js';
@@ -22,10 +27,12 @@ import { InFlight } from '../cache/in-flight.js';
 import { MemoryEntityCache } from '../cache/memory-entity-cache.js';
 import { stableJson } from '../cache/stable-json.js';
 import type { CouncilEndpoint } from '../council-registry.js';
+import { systemClock, type Clock } from '../resilience/clock.js';
 import { CouncilPolicies, type CircuitBreakerOptions, type CircuitStateName, type RetryOptions } from '../resilience/council-policies.js';
 import { Deadline } from '../resilience/deadline.js';
 import { forCouncil, type PerCouncil } from '../resilience/per-council.js';
-import { CouncilFailure, postToCouncil, type CouncilFailureReason } from './council-http.js';
+import { mapCouncilErrors, type CouncilIdentity } from './council-errors.js';
+import { CouncilFailure, httpCouncilTransport, publicReason, type CouncilAnswer, type CouncilFailureReason, type CouncilTransport } from './council-http.js';
 import { checkEntity, EntityFetchPlans, type EntityCheck, type EntityFetchPlan } from './entity-selection.js';
 import {
   mergeCouncilResults,
@@ -52,6 +59,8 @@ export interface EntityCacheOptions {
   maxFreshSeconds?: number;
   /** How long the last good answer is kept, past its freshness, to be served (marked stale) while its council fails. */
   staleIfErrorSeconds?: number;
+  /** Entries of the default in-memory store. */
+  maxEntries?: number;
 }
 
 export interface CouncilRequestEvent {
@@ -64,6 +73,7 @@ export interface CouncilRequestEvent {
 export interface CouncilFailureEvent {
   councilCode: string;
   reason: CouncilFailureReason;
+  /** What exactly went wrong, for the logs (it may quote the council): clients get a fixed sentence. */
   message: string;
   requestId: string | undefined;
   /** How many entities of this fetch were served stale instead of failing. */
@@ -85,13 +95,50 @@ export interface CouncilRouterOptions {
   circuitBreaker?: PerCouncil<Partial<CircuitBreakerOptions> | false>;
   /** The entity cache; `false` turns caching (and stale-if-error) off. */
   cache?: EntityCacheOptions | false;
+  /** How councils are reached; HTTP over a keep-alive pool by default. The router closes it. */
+  transport?: CouncilTransport;
+  clock?: Clock;
+  /** The standard's council schema answers are checked against; schema/council.graphql by default. */
+  schema?: GraphQLSchema;
+  /** Distinct gateway query texts kept planned. */
+  maxPlans?: number;
+  /** Circuit breakers kept (one per council endpoint). */
+  maxBreakers?: number;
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_STALE_IF_ERROR_SECONDS = 24 * 60 * 60;
 
+/** An `_entities` fetch across councils, as the national views ask for one. */
+export interface EntityFetchRequest {
+  /** An `_entities` query of the council standard, with `$representations`. */
+  query: string;
+  /** Its variables other than `representations`. */
+  variables?: Record<string, unknown>;
+  representations: Representation[];
+  operationName?: string;
+}
+
+export interface EntityFetchResult {
+  /** One slot per representation, in order: the entity, or null (unknown, or failed: see `errors`). */
+  entities: unknown[];
+  /** Coded errors with paths `["_entities", i, ...]`: COUNCIL_UNAVAILABLE with `councilCode` and `fallbackUrl`, and the like. */
+  errors: GraphQLErrorShape[];
+}
+
+/** A council's answer after checking: one check per representation sent, errors already mapped. */
+interface CheckedAnswer {
+  checks: EntityCheck[];
+  errors: GraphQLErrorShape[];
+  /** The council reported an error about the whole answer: nothing of it is cached. */
+  generalError: boolean;
+  cacheControl: string | undefined;
+  /** Set when some entity broke the standard or isolation: counted toward the breaker like a failure. */
+  invalid?: { reason: CouncilFailureReason; detail: string };
+}
+
 /** What one council request came to; shared by every caller of an identical in-flight request. */
-type FetchOutcome = { ok: true; entities: EntityCheck[]; errors: GraphQLErrorShape[]; freshUntil: number } | { ok: false; failure: CouncilFailure };
+type FetchOutcome = { ok: true; answer: CheckedAnswer; freshUntil: number } | { ok: false; failure: CouncilFailure };
 
 interface EntityFetch {
   plan: EntityFetchPlan;
@@ -113,8 +160,9 @@ interface ResolvedCache {
 }
 
 export class CouncilRouterDataSource implements GraphQLDataSource {
-  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 32, pipelining: 1 });
-  private readonly plans = new EntityFetchPlans();
+  private readonly transport: CouncilTransport;
+  private readonly clock: Clock;
+  private readonly plans: EntityFetchPlans;
   private readonly inFlight = new InFlight<FetchOutcome>();
   private readonly policies: CouncilPolicies;
   private readonly cache: ResolvedCache | undefined;
@@ -123,55 +171,77 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     private readonly councils: CouncilEndpointLookup,
     private readonly options: CouncilRouterOptions = {},
   ) {
+    this.transport = options.transport ?? httpCouncilTransport();
+    this.clock = options.clock ?? systemClock;
+    this.plans = new EntityFetchPlans({ maxPlans: options.maxPlans, schema: options.schema });
     this.policies = new CouncilPolicies({
       retry: options.retry,
       circuitBreaker: options.circuitBreaker,
+      maxBreakers: options.maxBreakers,
       onCircuitStateChange: options.onCircuitStateChange,
       onRetry: options.onRetry ? (code, attempt) => options.onRetry!(code, attempt) : undefined,
+      isFailedAnswer: (answer) => (answer as CheckedAnswer).invalid !== undefined,
     });
-    this.cache = resolveCache(options.cache);
+    this.cache = resolveCache(options.cache, this.clock);
   }
 
-  /** The circuit state of one council, for metrics and tests. */
+  /** The circuit state of one council's current endpoint, for metrics and tests. */
   circuitState(councilCode: string): CircuitStateName {
-    return this.policies.state(councilCode);
+    const endpoint = this.councils.endpoint(councilCode);
+    return endpoint ? this.policies.state({ councilCode, endpointUrl: endpoint.url }) : 'closed';
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    const representations = request.variables?.representations;
+    if (!request.query || !Array.isArray(representations)) {
+      // The standard has no council root fields, so only `_entities` fetches can reach here.
+      return { errors: [{ message: 'The councils subgraph is reached only through entities.', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] as never };
+    }
+    const result = await this.fetchEntities(
+      { query: request.query, variables: selectionVariables(request.variables!), representations: representations as Representation[], operationName: request.operationName },
+      options.context,
+      headerOf(options, 'x-request-id'),
+    );
+    if ('refusal' in result) return result.refusal as never;
+    return { data: { _entities: result.entities }, errors: result.errors.length ? (result.errors as never) : undefined };
+  }
+
+  /**
+   * The fan-out itself, typed: the gateway's `_entities` fetches and the national views both come here.
+   * `context` is the client request's context (its scope: request id, councils-per-operation cap, stale marks).
+   */
+  async fetchEntities(request: EntityFetchRequest, context?: unknown, requestIdHeader?: string): Promise<EntityFetchResult | { refusal: unknown }> {
     try {
-      return await this.route(options);
+      return await this.route(request, context, requestIdHeader);
     } catch (error) {
-      // A bug here must not take the whole response down: the gateway would turn a throw into an opaque error.
-      return { errors: [{ message: `The council router failed: ${String(error)}`, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] as never };
+      // A bug here must not take the whole response down; the gateway masks this, and logs it.
+      return { entities: request.representations.map(() => null), errors: [{ message: `The council router failed: ${String(error)}`, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] };
     }
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.transport.close();
     if (this.cache?.ownsStore) await this.cache.store.close();
   }
 
-  private async route(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
-    const { request } = options;
-    const representations = request.variables?.representations;
-    const plan = request.query ? this.plans.planFor(request.query) : undefined;
-    if (!Array.isArray(representations) || !plan) {
-      // The standard has no council root fields, so only `_entities` fetches can reach here.
-      return { errors: [{ message: 'The councils subgraph is reached only through entities.', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] as never };
-    }
-    const scope = requestScopeOf(options.context);
-    const partition = partitionByCouncil(representations as Representation[]);
+  private async route(request: EntityFetchRequest, context: unknown, requestIdHeader: string | undefined): Promise<EntityFetchResult | { refusal: unknown }> {
+    const plan = this.plans.planFor(request.query);
+    if (!plan) return { refusal: { errors: [{ message: 'The councils subgraph is reached only through entities.', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] } };
+    const { representations } = request;
+    const scope = requestScopeOf(context);
+    const partition = partitionByCouncil(representations);
     if (scope) {
       const asked = partition.batches.map((b) => b.councilCode).filter((code) => this.councils.endpoint(code));
       const decision = scope.fanOut.admit(asked);
-      if (!decision.ok) return fanOutRefused(representations.length, decision) as never;
+      if (!decision.ok) return { refusal: fanOutRefused(representations.length, decision) };
     }
     const fetch: EntityFetch = {
       plan,
-      query: request.query!,
-      variables: selectionVariables(request.variables!),
+      query: request.query,
+      variables: request.variables ?? {},
       operationName: request.operationName,
-      requestId: scope?.requestId ?? headerOf(options, 'x-request-id'),
+      requestId: scope?.requestId ?? requestIdHeader,
       scope,
     };
     const results = await Promise.all(partition.batches.map((batch) => this.resolveBatch(batch, fetch)));
@@ -179,7 +249,7 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     for (const index of partition.unroutable) {
       merged.errors.push({ message: 'An entity was requested without a council code in its key.', path: ['_entities', index], extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
     }
-    return { data: { _entities: merged.entities }, errors: merged.errors.length ? (merged.errors as never) : undefined };
+    return merged;
   }
 
   private async resolveBatch(batch: CouncilBatch, fetch: EntityFetch): Promise<CouncilBatchResult> {
@@ -189,13 +259,14 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     freshness?.council(batch.councilCode, endpoint?.url);
     if (!endpoint) return this.withoutEndpoint(batch);
     const code = endpoint.code;
+    const council: CouncilIdentity = { code, name: endpoint.name, fallbackUrl: endpoint.fallbackUrl };
     const count = batch.representations.length;
     // Only a query's answer may be reused; a mutation (none in the standard today) is always sent.
     const cache = fetch.plan.isQuery ? this.cache : undefined;
     if (!cache) freshness?.note(0);
     const keys = cache ? entityCacheKeys({ councilCode: code, endpointUrl: endpoint.url, query: fetch.query, variables: fetch.variables }, batch.representations) : [];
     const cached: Array<CachedEntity | undefined> = cache ? await cache.store.get(keys) : [];
-    const now = Date.now();
+    const now = this.clock.now();
     const entities: unknown[] = new Array(count).fill(null);
     const errors: GraphQLErrorShape[] = [];
     const missing: number[] = [];
@@ -208,7 +279,7 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     }
     let staleServed = 0;
     /** Serves the entity's last good answer, marked stale, or else nulls it with an error naming the council. */
-    const fail = (index: number, reason: string) => {
+    const fail = (index: number, reason: CouncilFailureReason) => {
       freshness?.forbid();
       const entry = cached[index];
       if (entry) {
@@ -216,7 +287,7 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
         fetch.scope?.stale.mark(code, (now - entry.storedAt) / 1000);
         staleServed++;
       } else {
-        errors.push(unavailable(code, endpoint.name, endpoint.fallbackUrl, reason, index));
+        errors.push(unavailable(council, reason, index));
       }
     };
 
@@ -228,19 +299,16 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
         missing.map((i) => keys[i]),
       );
       if (outcome.ok) {
+        const { answer } = outcome;
         freshness?.note(outcome.freshUntil);
-        const dropped: string[] = [];
-        outcome.entities.forEach((check, j) => {
+        answer.checks.forEach((check, j) => {
           if (check.ok) entities[missing[j]] = check.entity;
-          else {
-            dropped.push(check.problem);
-            fail(missing[j], check.problem);
-          }
+          else fail(missing[j], check.wrongCouncil ? 'wrong_council' : 'invalid_answer');
         });
-        for (const error of outcome.errors) errors.push(renumbered(error, missing));
-        if (dropped.length) this.reportFailure(code, 'wrong_council', dropped[0], fetch, staleServed);
+        for (const error of answer.errors) errors.push(renumbered(error, missing));
+        if (answer.invalid) this.reportFailure(code, answer.invalid.reason, answer.invalid.detail, fetch, staleServed);
       } else {
-        for (const index of missing) fail(index, outcome.failure.message);
+        for (const index of missing) fail(index, outcome.failure.reason);
         this.reportFailure(code, outcome.failure.reason, outcome.failure.message, fetch, staleServed);
       }
     }
@@ -254,42 +322,44 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     fetch.identity ??= `${fetch.query}\n${stableJson(fetch.variables)}`;
     const identity = `${endpoint.code}\n${endpoint.url}\n${fetch.identity}\n${stableJson(representations)}`;
     const { value, shared } = await this.inFlight.run(identity, () => this.fetchFromCouncil(endpoint, fetch, representations, keys));
-    // Only the entities are copied: the gateway merges into them. (A failure is shared as is: structuredClone
+    // Only the checks are copied: the gateway merges into the entities. (A failure is shared as is: structuredClone
     // would turn a CouncilFailure into a plain Error and lose its reason.)
-    return shared && value.ok ? { ...value, entities: structuredClone(value.entities) } : value;
+    return shared && value.ok ? { ...value, answer: { ...value.answer, checks: structuredClone(value.answer.checks) } } : value;
   }
 
   private async fetchFromCouncil(endpoint: CouncilEndpoint, fetch: EntityFetch, representations: Representation[], keys: string[]): Promise<FetchOutcome> {
     const code = endpoint.code;
-    const deadline = new Deadline(endpoint.timeoutMs);
+    const council: CouncilIdentity = { code, name: endpoint.name, fallbackUrl: endpoint.fallbackUrl };
+    const deadline = new Deadline(endpoint.timeoutMs, this.clock);
     const maxResponseBytes = forCouncil(this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, code);
     const payload = { query: fetch.plan.councilQuery, operationName: fetch.operationName, variables: { ...fetch.variables, representations } };
     try {
-      const answer = await this.policies.run(code, { deadline, idempotent: fetch.plan.isQuery }, async () => {
+      const answer = await this.policies.run({ councilCode: code, endpointUrl: endpoint.url }, { deadline, idempotent: fetch.plan.isQuery }, async () => {
         const started = performance.now();
         try {
-          const response = await postToCouncil(this.agent, endpoint, {
+          const response = await this.transport.send(endpoint, {
             payload,
             requestId: fetch.requestId,
             signal: deadline.signal,
             timeoutMs: endpoint.timeoutMs,
             maxResponseBytes,
           });
-          const entities = entitiesOf(response.body, representations.length);
-          this.options.onCouncilRequest?.({ councilCode: code, durationMs: performance.now() - started, ok: true });
-          return { ...response, entities };
+          // Checked inside the breaker's run, so an answer that breaks the standard counts against the council.
+          const checked = checkAnswer(fetch.plan, response, representations, council);
+          this.options.onCouncilRequest?.({ councilCode: code, durationMs: performance.now() - started, ok: checked.invalid === undefined, reason: checked.invalid?.reason });
+          return checked;
         } catch (error) {
           const reason = error instanceof CouncilFailure ? error.reason : 'network';
           this.options.onCouncilRequest?.({ councilCode: code, durationMs: performance.now() - started, ok: false, reason });
           throw error;
         }
       });
-      const checks = answer.entities.map((entity, j) => checkEntity(fetch.plan, entity, representations[j], code));
-      const errors = Array.isArray(answer.body.errors) ? (answer.body.errors as GraphQLErrorShape[]) : [];
-      const freshUntil = await this.store(code, answer.cacheControl, checks, errors, keys);
-      return { ok: true, entities: checks, errors, freshUntil };
+      const freshUntil = await this.store(code, answer, keys);
+      return { ok: true, answer, freshUntil };
     } catch (error) {
       return { ok: false, failure: error instanceof CouncilFailure ? error : new CouncilFailure('network', `the request failed (${String(error)})`, false) };
+    } finally {
+      deadline.done();
     }
   }
 
@@ -297,14 +367,14 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
    * Caches each entity answered cleanly: not one an error points at, nor any when the council reported a
    * general error. Returns until when the answer is fresh (epoch ms; 0 when it is not to be reused).
    */
-  private async store(code: string, cacheControl: string | undefined, checks: EntityCheck[], errors: GraphQLErrorShape[], keys: string[]): Promise<number> {
+  private async store(code: string, answer: CheckedAnswer, keys: string[]): Promise<number> {
     if (!this.cache || keys.length === 0) return 0;
-    const policy = cachePolicyFrom(cacheControl, forCouncil(this.cache.defaultFreshSeconds, code), this.cache.maxFreshSeconds);
-    if (!policy.store || errors.some((e) => entityIndexOf(e) === undefined)) return 0;
-    const withErrors = new Set(errors.map(entityIndexOf));
-    const now = Date.now();
+    const policy = cachePolicyFrom(answer.cacheControl, forCouncil(this.cache.defaultFreshSeconds, code), this.cache.maxFreshSeconds);
+    if (!policy.store || answer.generalError) return 0;
+    const withErrors = new Set(answer.errors.map(entityIndexOf));
+    const now = this.clock.now();
     const writes: EntityCacheWrite[] = [];
-    checks.forEach((check, j) => {
+    answer.checks.forEach((check, j) => {
       if (check.ok && !withErrors.has(j)) writes.push({ key: keys[j], entry: { value: check.entity, storedAt: now, freshUntil: now + policy.freshSeconds * 1000 } });
     });
     await this.cache.store.set(writes, policy.freshSeconds + this.cache.staleIfErrorSeconds);
@@ -331,7 +401,7 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
   }
 }
 
-function resolveCache(options: EntityCacheOptions | false | undefined): ResolvedCache | undefined {
+function resolveCache(options: EntityCacheOptions | false | undefined, clock: Clock): ResolvedCache | undefined {
   if (options === false) return undefined;
   const maxFreshSeconds = options?.maxFreshSeconds ?? MAX_FRESH_SECONDS;
   if (maxFreshSeconds > MAX_FRESH_SECONDS) {
@@ -342,7 +412,7 @@ function resolveCache(options: EntityCacheOptions | false | undefined): Resolved
     throw new Error(`router.cache.defaultFreshSeconds is ${defaultFresh}: at most maxFreshSeconds (${maxFreshSeconds})`);
   }
   return {
-    store: options?.store ?? new MemoryEntityCache(),
+    store: options?.store ?? new MemoryEntityCache({ maxEntries: options?.maxEntries, now: () => clock.now() }),
     ownsStore: !options?.store,
     defaultFreshSeconds: defaultFresh,
     maxFreshSeconds,
@@ -350,17 +420,31 @@ function resolveCache(options: EntityCacheOptions | false | undefined): Resolved
   };
 }
 
-/** The `_entities` list of a council's answer, one slot per representation sent, or a failure saying what is wrong. */
-function entitiesOf(body: Record<string, unknown>, expected: number): unknown[] {
-  const data = body.data as { _entities?: unknown } | null;
-  if (data === null && Array.isArray(body.errors)) {
-    // A council may refuse the whole batch (e.g. a bad Date argument); keep its errors, null its entities.
-    return new Array(expected).fill(null);
+/**
+ * Checks a council's whole answer: it must be a GraphQL response with one `_entities` item per
+ * representation sent, well-formed errors, and entities valid for the standard and their council.
+ * A broken whole (no list, wrong length, `data: null`, malformed errors) throws: the council failed.
+ */
+function checkAnswer(plan: EntityFetchPlan, response: CouncilAnswer, representations: Representation[], council: CouncilIdentity): CheckedAnswer {
+  const { body } = response;
+  const data = body.data;
+  if (data === null) throw new CouncilFailure('invalid_answer', 'it answered "data": null', false);
+  const entities = (data as { _entities?: unknown } | undefined)?._entities;
+  if (!Array.isArray(entities)) throw new CouncilFailure('invalid_answer', 'its answer has no _entities list', false);
+  if (entities.length !== representations.length) {
+    throw new CouncilFailure('invalid_answer', `it returned ${entities.length} entities for ${representations.length} asked`, false);
   }
-  const entities = data?._entities;
-  if (!Array.isArray(entities)) throw new CouncilFailure('malformed', 'its answer has no _entities list', false);
-  if (entities.length !== expected) throw new CouncilFailure('malformed', `it returned ${entities.length} entities for ${expected} asked`, false);
-  return entities;
+  const mapped = mapCouncilErrors(body.errors, representations.length, council);
+  if (!mapped.ok) throw new CouncilFailure('invalid_answer', mapped.problem, false);
+  const checks = entities.map((entity, j) => checkEntity(plan, entity, representations[j], council.code));
+  const refused = checks.find((check): check is Extract<EntityCheck, { ok: false }> => !check.ok);
+  return {
+    checks,
+    errors: mapped.errors,
+    generalError: mapped.generalError,
+    cacheControl: response.cacheControl,
+    invalid: refused ? { reason: refused.wrongCouncil ? 'wrong_council' : 'invalid_answer', detail: refused.problem } : undefined,
+  };
 }
 
 function entityIndexOf(error: GraphQLErrorShape): number | undefined {
@@ -374,11 +458,12 @@ function renumbered(error: GraphQLErrorShape, missing: readonly number[]): Graph
   return { ...error, path: ['_entities', missing[sent], ...error.path!.slice(2)] };
 }
 
-export function unavailable(councilCode: string, name: string, fallbackUrl: string, reason: string, index: number): GraphQLErrorShape {
+/** The error for an entity its council could not give: the council's name, a fixed reason, the registry's link. */
+export function unavailable(council: CouncilIdentity, reason: CouncilFailureReason, index: number): GraphQLErrorShape {
   return {
-    message: `${name}'s bin-collection service is unavailable: ${reason}. Check ${fallbackUrl}`,
+    message: `${council.name}'s bin-collection service is unavailable: ${publicReason(reason)}. Check ${council.fallbackUrl}`,
     path: ['_entities', index],
-    extensions: { code: ErrorCode.COUNCIL_UNAVAILABLE, councilCode, fallbackUrl },
+    extensions: { code: ErrorCode.COUNCIL_UNAVAILABLE, councilCode: council.code, fallbackUrl: council.fallbackUrl },
   };
 }
 

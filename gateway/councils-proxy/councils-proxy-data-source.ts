@@ -10,7 +10,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { fanOutRefused } from '../limits/council-fan-out.js';
-import { unavailable } from '../council-router/council-router-data-source.js';
+import { unavailable, type EntityFetchRequest, type EntityFetchResult } from '../council-router/council-router-data-source.js';
+import type { GraphQLErrorShape } from '../council-router/partition.js';
 import { councilCodeOf, type Representation } from '../council-router/partition.js';
 import { requestScopeOf } from '../council-router/request-scope.js';
 import { subgraphFetcher } from '../council-router/subgraph-fetcher.js';
@@ -46,17 +47,45 @@ export class CouncilsProxyDataSource extends RemoteGraphQLDataSource {
     }
     try {
       return await super.process(options);
-    } catch (error) {
+    } catch {
       scope?.freshness?.forbid();
-      const reason = `the councils service did not answer (${describeError(error)})`;
-      const errors = reps.flatMap((rep, index) => {
-        const code = councilCodeOf(rep);
-        const council = code ? this.lookup.describe(code) : undefined;
-        if (!code || !council?.collectsWaste) return [];
-        return [unavailable(code, council.name, council.fallbackUrl, reason, index)];
-      });
-      return { data: { _entities: reps.map(() => null) }, errors: errors as never };
+      return { data: { _entities: reps.map(() => null) }, errors: this.unreachable(reps) as never };
     }
+  }
+
+  /** The national views' fan-out, sent to the proxy as one `_entities` request (see CouncilRouterDataSource.fetchEntities). */
+  async fetchEntities(request: EntityFetchRequest, context?: unknown): Promise<EntityFetchResult | { refusal: unknown }> {
+    const reps = request.representations;
+    const scope = requestScopeOf(context);
+    if (scope && reps.length) {
+      const codes = [...new Set(reps.map(councilCodeOf).filter((code): code is string => !!code && this.lookup.hasEndpoint(code)))];
+      const decision = scope.fanOut.admit(codes);
+      if (!decision.ok) return { refusal: fanOutRefused(reps.length, decision) };
+    }
+    try {
+      const response = await this.fetcher(this.url!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(scope?.requestId ? { 'x-request-id': scope.requestId } : {}) },
+        body: JSON.stringify({ query: request.query, operationName: request.operationName, variables: { ...request.variables, representations: reps } }),
+      });
+      const body = (await response.json()) as { data?: { _entities?: unknown[] } | null; errors?: GraphQLErrorShape[] };
+      const entities = body.data?._entities;
+      if (!Array.isArray(entities) || entities.length !== reps.length) throw new Error('the councils proxy answered without one entity per representation');
+      return { entities, errors: Array.isArray(body.errors) ? body.errors : [] };
+    } catch {
+      scope?.freshness?.forbid();
+      return { entities: reps.map(() => null), errors: this.unreachable(reps) };
+    }
+  }
+
+  /** The proxy itself could not be reached: each council asked gets COUNCIL_UNAVAILABLE with its fallback link. */
+  private unreachable(reps: readonly Representation[]): GraphQLErrorShape[] {
+    return reps.flatMap((rep, index) => {
+      const code = councilCodeOf(rep);
+      const council = code ? this.lookup.describe(code) : undefined;
+      if (!code || !council?.collectsWaste) return [];
+      return [unavailable({ code, name: council.name, fallbackUrl: council.fallbackUrl }, 'network', index)];
+    });
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions): void {
@@ -78,10 +107,4 @@ export class CouncilsProxyDataSource extends RemoteGraphQLDataSource {
     scope.freshness?.note(maxAge === undefined ? 0 : Date.now() + Number(maxAge) * 1000);
     return response;
   }
-}
-
-function describeError(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') return code;
-  return error instanceof Error ? error.message.slice(0, 120) : 'unknown error';
 }

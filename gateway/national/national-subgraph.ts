@@ -2,13 +2,19 @@
 // that serves client queries (so timeouts, isolation and batching apply), then returns entity references
 // that the gateway resolves from the councils and the directory as usual.
 import { readFileSync } from 'node:fs';
-import type { GraphQLDataSource } from '@apollo/gateway';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { todayInLondon } from '../../domain/dates.js';
 import type { IsoDate } from '../../domain/types.js';
 import { DateScalar } from '../../schema/scalars.js';
 import { projectPath } from '../../lib/project-path.js';
+import type { EntityFetchRequest, EntityFetchResult } from '../council-router/council-router-data-source.js';
+import type { Representation } from '../council-router/partition.js';
+
+/** The council router's typed fan-out (in-process, or the councils proxy's). */
+export interface CouncilEntityFetcher {
+  fetchEntities(request: EntityFetchRequest, context?: unknown): Promise<EntityFetchResult | { refusal: unknown }>;
+}
 
 const NATIONAL_SDL = readFileSync(projectPath('schema', 'national.graphql'), 'utf8');
 
@@ -17,8 +23,8 @@ const ACTIVE_DISRUPTIONS = `query NationalDisruptions($representations: [_Any!]!
 }`;
 
 export interface NationalOptions {
-  /** The data source of the logical councils subgraph (the council router). */
-  councils: GraphQLDataSource;
+  /** The council router's fan-out. */
+  councils: CouncilEntityFetcher;
   /** The GSS codes of every council with an endpoint, asked in this order. */
   councilCodes: () => string[];
 }
@@ -35,16 +41,17 @@ export function nationalSubgraphSchema(options: NationalOptions): GraphQLSchema 
     Query: {
       disruptions: async (_: unknown, args: { activeOn?: IsoDate | null }, context: Record<string, unknown>) => {
         const codes = options.councilCodes();
-        const response = await options.councils.process({
-          kind: 'loading schema' as never, // not an incoming client operation: no request headers to forward
-          request: {
-            query: ACTIVE_DISRUPTIONS,
-            variables: { representations: codes.map((code) => ({ __typename: 'Council', code })), activeOn: args.activeOn ?? todayInLondon() },
-          },
-          // The client's context: request id forwarding, stale marks and the councils-per-operation cap apply.
+        const representations: Representation[] = codes.map((code) => ({ __typename: 'Council', code }));
+        // The client's context: request id forwarding, stale marks and the councils-per-operation cap apply.
+        const response = await options.councils.fetchEntities(
+          { query: ACTIVE_DISRUPTIONS, variables: { activeOn: args.activeOn ?? todayInLondon(new Date()) }, representations, operationName: 'NationalDisruptions' },
           context,
-        });
-        const entities = ((response.data?._entities as unknown[]) ?? []) as Array<{ disruptions?: Array<{ id: string; startsOn: string }> | null } | null>;
+        );
+        if ('refusal' in response) {
+          const refused = (response.refusal as { errors?: FanOutError[] }).errors?.[0];
+          throw new GraphQLError(refused?.message ?? 'This operation asks too many councils.', { extensions: refused?.extensions });
+        }
+        const entities = response.entities as Array<{ disruptions?: Array<{ id: string; startsOn: string }> | null } | null>;
         const found = entities.flatMap((entity, index) =>
           (entity?.disruptions ?? []).map((d) => ({ __typename: 'Disruption', councilCode: codes[index], id: d.id, startsOn: d.startsOn })),
         );

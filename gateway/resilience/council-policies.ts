@@ -9,11 +9,11 @@ import {
   IsolatedCircuitError,
   circuitBreaker,
   fullJitterGenerator,
-  handleAll,
   handleWhen,
   retry,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
+import { LRUCache } from 'lru-cache';
 import { CouncilFailure } from '../council-router/council-http.js';
 import type { Deadline } from './deadline.js';
 import { forCouncil, type PerCouncil } from './per-council.js';
@@ -43,7 +43,20 @@ export interface CouncilPolicyOptions {
   /** Called with 'closed' when a council's breaker is first made, then on every change. */
   onCircuitStateChange?: (councilCode: string, state: CircuitStateName) => void;
   onRetry?: (councilCode: string, attempt: number, error: unknown) => void;
+  /** Breakers kept (one per council endpoint); the least recently used beyond this are forgotten. */
+  maxBreakers?: number;
+  /**
+   * An answer that arrived but is the council's fault (not valid for the standard): returned as it is, and
+   * counted toward the breaker like a thrown failure.
+   */
+  isFailedAnswer?: (answer: unknown) => boolean;
 }
+
+/**
+ * Whose breaker a fetch runs under. Breakers belong to an endpoint, not a council: a council moved to a
+ * new endpoint starts afresh instead of staying refused for the old endpoint's failures.
+ */
+export type BreakerTarget = string | { councilCode: string; endpointUrl: string };
 
 export const DEFAULT_RETRY: RetryOptions = { retries: 1, initialDelayMs: 25, maxDelayMs: 200, minAttemptMs: 100 };
 export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerOptions = { consecutiveFailures: 5, halfOpenAfterMs: 10_000 };
@@ -58,15 +71,23 @@ export interface PolicyRun {
 }
 
 export class CouncilPolicies {
-  private readonly breakers = new Map<string, CircuitBreakerPolicy | null>();
+  private readonly breakers: LRUCache<string, { policy: CircuitBreakerPolicy | null }>;
 
-  constructor(private readonly options: CouncilPolicyOptions = {}) {}
+  constructor(private readonly options: CouncilPolicyOptions = {}) {
+    this.breakers = new LRUCache({ max: options.maxBreakers ?? 10_000 });
+  }
 
-  /** Runs `attempt` under the council's breaker and retry policy; failures come out as CouncilFailure. */
-  async run<T>(councilCode: string, run: PolicyRun, attempt: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `attempt` under the endpoint's breaker and the council's retry policy; failures come out as
+   * CouncilFailure. Only the council's own failures count toward its breaker: a timeout, a connection
+   * failure, a 5xx, an answer that is not valid. A refusal of what it was sent (4xx) does not, since a
+   * client's request could cause it.
+   */
+  async run<T>(target: BreakerTarget, run: PolicyRun, attempt: () => Promise<T>): Promise<T> {
+    const councilCode = typeof target === 'string' ? target : target.councilCode;
     const retrying = this.retryPolicy(councilCode, run);
     const withRetries = () => (retrying ? retrying.execute(attempt) : attempt());
-    const breaker = this.breakerFor(councilCode);
+    const breaker = this.breakerFor(target);
     if (!breaker) return withRetries();
     try {
       return await breaker.execute(withRetries);
@@ -78,8 +99,8 @@ export class CouncilPolicies {
     }
   }
 
-  state(councilCode: string): CircuitStateName {
-    const breaker = this.breakers.get(councilCode);
+  state(target: BreakerTarget): CircuitStateName {
+    const breaker = this.breakers.get(breakerKey(target))?.policy;
     return breaker ? stateName(breaker.state) : 'closed';
   }
 
@@ -99,24 +120,34 @@ export class CouncilPolicies {
     return policy;
   }
 
-  private breakerFor(councilCode: string): CircuitBreakerPolicy | null {
-    let breaker = this.breakers.get(councilCode);
-    if (breaker !== undefined) return breaker;
+  private breakerFor(target: BreakerTarget): CircuitBreakerPolicy | null {
+    const key = breakerKey(target);
+    const kept = this.breakers.get(key);
+    if (kept) return kept.policy;
+    const councilCode = typeof target === 'string' ? target : target.councilCode;
     const configured = forCouncil(this.options.circuitBreaker ?? {}, councilCode);
+    let breaker: CircuitBreakerPolicy | null;
     if (configured === false) {
       breaker = null;
     } else {
       const options = { ...DEFAULT_CIRCUIT_BREAKER, ...configured };
-      breaker = circuitBreaker(handleAll, { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.consecutiveFailures) });
+      const councilsFault = handleWhen((error) => !(error instanceof CouncilFailure) || error.countsAgainstCouncil).orWhenResult(
+        (answer) => this.options.isFailedAnswer?.(answer) ?? false,
+      );
+      breaker = circuitBreaker(councilsFault, { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.consecutiveFailures) });
       const onChange = this.options.onCircuitStateChange;
       if (onChange) {
         breaker.onStateChange((state) => onChange(councilCode, stateName(state)));
         onChange(councilCode, 'closed'); // a new breaker starts closed: lets the state gauge show it
       }
     }
-    this.breakers.set(councilCode, breaker);
+    this.breakers.set(key, { policy: breaker });
     return breaker;
   }
+}
+
+function breakerKey(target: BreakerTarget): string {
+  return typeof target === 'string' ? target : `${target.councilCode} ${target.endpointUrl}`;
 }
 
 function stateName(state: CircuitState): CircuitStateName {

@@ -45,11 +45,12 @@ afterAll(async () => {
 
 describe('a council that fails', () => {
   it.each<[string, FaultMode, RegExp]>([
-    ['hangs', 'hang', new RegExp(`did not answer within ${TIMEOUT_MS} ms`)],
-    ['answers HTTP 500', 'error500', /answered HTTP 500: database is down/],
-    ['answers malformed JSON', 'malformed', /not JSON/],
-    ["returns another council's entities", 'foreign', new RegExp(`entity of council ${BRISTOL} where one of ${READING} was asked for`)],
-    ['returns 50 MB', 'huge', /over the \d+-byte limit/],
+    // Clients get a fixed sentence per kind of failure: what the council wrote ("database is down") stays in the logs.
+    ['hangs', 'hang', /did not answer in time/],
+    ['answers HTTP 500', 'error500', /answered with an error/],
+    ['answers malformed JSON', 'malformed', /its answer does not follow the Binfo standard/],
+    ["returns another council's entities", 'foreign', /answered with another council's data/],
+    ['returns 50 MB', 'huge', /its answer was too large/],
   ])('%s: its fields are null with COUNCIL_UNAVAILABLE and its fallbackUrl; the others are whole; in bounded time', async (_label, mode, reason) => {
     fault.mode = mode;
     const started = performance.now();
@@ -70,6 +71,7 @@ describe('a council that fails', () => {
     expect(readingFallback).toMatch(/^https:\/\//);
     expect(error.message).toMatch(/^Reading Borough Council's bin-collection service is unavailable/);
     expect(error.message).toMatch(reason);
+    expect(error.message).not.toMatch(/database is down|Bristol|E06000023/);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
   });
 
