@@ -27,7 +27,7 @@ export interface OperationChecksOptions {
 export function operationLimitsPlugin(limits: OperationLimits, options: OperationChecksOptions): ApolloServerPlugin<BaseContext> {
   const listBound = (coordinate: string) => limits.listLengths[coordinate] ?? limits.maxListLength;
   const analyses = new OperationAnalyses({ ownership: options.ownership, listBound });
-  const today = options.today ?? (() => todayInLondon());
+  const today = options.today ?? (() => todayInLondon(new Date()));
   return {
     async requestDidStart() {
       return {

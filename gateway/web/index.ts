@@ -54,7 +54,7 @@ export function webRoutes(deps: WebDeps): (req: IncomingMessage, res: ServerResp
   const context: WebContext = {
     execute: deps.execute,
     publicBaseUrl: deps.publicBaseUrl ?? publicBaseUrlFromRequest,
-    today: deps.today ?? (() => todayInLondon()),
+    today: deps.today ?? (() => todayInLondon(new Date())),
   };
   const log = deps.log ?? defaultLog;
 
