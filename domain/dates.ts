@@ -94,7 +94,7 @@ const londonDayFormat = new Intl.DateTimeFormat('en-GB', {
 });
 
 /** The UK calendar date at `now` (during BST, 23:30 UTC is already tomorrow in London). */
-export function todayInLondon(now: Date = new Date()): IsoDate {
+export function todayInLondon(now: Date): IsoDate {
   if (Number.isNaN(now.getTime())) throw new RangeError('todayInLondon needs a valid Date');
   // formatToParts, not format: the separator and field order of a locale are not a contract.
   const parts = Object.fromEntries(londonDayFormat.formatToParts(now).map((part) => [part.type, part.value]));

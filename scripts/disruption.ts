@@ -227,8 +227,8 @@ function list(text: string): string[] {
 
 function date(text: string, flag: string): string {
   const word = text.trim().toLowerCase();
-  if (word === 'today') return todayInLondon();
-  if (word === 'tomorrow') return addDays(todayInLondon(), 1);
+  if (word === 'today') return todayInLondon(new Date());
+  if (word === 'tomorrow') return addDays(todayInLondon(new Date()), 1);
   if (!isIsoDate(text.trim())) throw new UsageError(`${flag} must be a date written YYYY-MM-DD (or today, tomorrow), got ${JSON.stringify(text)}`);
   return text.trim();
 }
@@ -315,7 +315,7 @@ function summaryLine(d: DisruptionJson): string {
 }
 
 function status(d: DisruptionJson): string {
-  const today = todayInLondon();
+  const today = todayInLondon(new Date());
   if (d.withdrawnAt) return 'withdrawn';
   if (d.endsOn !== null && d.endsOn < today) return 'ended';
   return d.startsOn > today ? 'upcoming' : 'active';

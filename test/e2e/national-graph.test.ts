@@ -42,7 +42,7 @@ describe('a postcode query through the gateway', () => {
     expect(reading.dataSource.kind).toBe('SAMPLE');
     expect(reading.dataSource.notice).toMatch(/sample/i);
     expect(reading.properties.length).toBeGreaterThanOrEqual(3);
-    const today = todayInLondon();
+    const today = todayInLondon(new Date());
     const last = addDays(today, 13);
     for (const property of reading.properties) {
       expect(property.councilCode).toBe('E06000038');
