@@ -140,3 +140,29 @@ describe('a calendar of one-off events with no rules (Bristol style)', () => {
     ]);
   });
 });
+
+describe('a changed collection whose rule forgot the EXDATE', () => {
+  it('replaces its own regular date, each of two in a row, with one warning each naming the round', () => {
+    // Weekly Fridays; Christmas Day and New Year's Day moved to the Saturdays after, neither excluded.
+    const result = collectionsOf(
+      [
+        event('Black Bin Day', 'DTSTART;VALUE=DATE:20261218', 'RRULE:FREQ=WEEKLY;COUNT=4'),
+        event('Black Bin Day (Changed Collection)', 'DTSTART;VALUE=DATE:20270102'),
+        event('Black Bin Day (Changed Collection)', 'DTSTART;VALUE=DATE:20261226'),
+      ],
+      '2026-12-14',
+      '2027-01-10',
+    );
+    expect(result.collections).toEqual(['2026-12-18 black', '2026-12-26 black from 2026-12-25', '2027-01-02 black from 2027-01-01', '2027-01-08 black']);
+    expect(result.feedWarnings.map((w) => [w.code, w.round, /the regular (\S+) of round/.exec(w.message)?.[1]])).toEqual([
+      ['CHANGED_COLLECTION_WITHOUT_EXCLUSION', 'R1', '2026-12-25'],
+      ['CHANGED_COLLECTION_WITHOUT_EXCLUSION', 'R1', '2027-01-01'],
+    ]);
+  });
+
+  it('keeps a one-off that is not marked as changed as an extra collection, beside the regular one', () => {
+    const result = collectionsOf([event('Black Bin Day', 'DTSTART;VALUE=DATE:20261218', 'RRULE:FREQ=WEEKLY;COUNT=2'), event('Black Bin Day', 'DTSTART;VALUE=DATE:20261219')], '2026-12-14', '2026-12-31');
+    expect(result.collections).toEqual(['2026-12-18 black', '2026-12-19 black', '2026-12-25 black']);
+    expect(result.feedWarnings).toEqual([]);
+  });
+});
