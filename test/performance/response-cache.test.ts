@@ -68,6 +68,18 @@ describe('the response cache', () => {
     expect(third.headers.get('x-request-id')).not.toBe(second.headers.get('x-request-id'));
   });
 
+  it('takes queries sent as GET (urql’s default) the same way, with the same Cache-Control', async () => {
+    const q = freshQuery();
+    const viaGet = () => fetch(`${stack.gateway.graphqlUrl}?${new URLSearchParams({ query: q })}`);
+    const answers = [await viaGet(), await viaGet(), await viaGet()];
+    expect(answers.map((a) => a.headers.get('x-binfo-response-cache'))).toEqual(['miss', 'miss', 'hit']);
+    const bodies = await Promise.all(answers.map((a) => a.json()));
+    expect(bodies[2]).toEqual(bodies[0]);
+    expect(bodies[2].data.council.code).toBe(READING);
+    expect(answers[2].headers.get('cache-control')).toBe((await ask(stack.gateway.graphqlUrl, q)).headers.get('cache-control'));
+    expect(fault.received).toHaveLength(1);
+  });
+
   it('keys on the operation and its variables, whatever their order', async () => {
     const q = `query($p: String!, $c: ID!) { council(code: $c) { code properties(postcode: $p) { uprn } } }`;
     const first = await ask(stack.gateway.graphqlUrl, q, { p: 'RG1 1AA', c: READING });

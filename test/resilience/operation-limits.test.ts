@@ -1,5 +1,5 @@
 // Operation limits answer with clear errors and stable codes: too deep, too many aliases, too many tokens,
-// too many councils, a body too big, a body that is not JSON; CSRF prevention and masking stay on.
+// too many councils, a body too big, a body that is not JSON; masking stays on (CSRF prevention stays on the council host).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../stack/local-stack.js';
 import { ask } from './support/ask.js';
@@ -76,10 +76,13 @@ describe('operation limits', () => {
     expect((await response.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
-  it('keeps CSRF prevention: a simple request without a preflight header is refused', async () => {
-    const response = await fetch(`${url}?query=${encodeURIComponent('{ council(code: "E06000038") { code } }')}`);
-    expect(response.status).toBe(400);
-    expect((await response.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+  it('answers a simple GET with no preflight header on the read graph (no ambient credentials: no CSRF to prevent), while the council host keeps CSRF prevention', async () => {
+    const query = encodeURIComponent('{ council(code: "E06000038") { code } }');
+    const response = await fetch(`${url}?query=${query}`);
+    expect(response.status).toBe(200);
+    const council = await fetch(`${stack.councilHost.councilUrl('E06000038')}?query=${encodeURIComponent('{ __typename }')}`);
+    expect(council.status).toBe(400);
+    expect((await council.json()).errors[0].message).toMatch(/Cross-Site Request Forgery/);
   });
 });
 
