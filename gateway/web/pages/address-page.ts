@@ -68,7 +68,9 @@ export async function handleAddressPage(context: WebContext, req: IncomingMessag
 
   const failure = councilFailure(result.errors);
   if (failure) {
-    sendHtml(req, res, 503, unavailablePage(council, failure.fallbackUrl ?? council.url));
+    // The page still helps the resident (the council's own link), so a 200; the feed answers 503 instead, so
+    // calendar apps keep the collections they have rather than replace them with none.
+    sendHtml(req, res, 200, unavailablePage(council, failure.fallbackUrl ?? council.url));
     return;
   }
   if (result.errors?.length) throw new GraphAnswerError(result.errors);

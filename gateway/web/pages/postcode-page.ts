@@ -94,9 +94,9 @@ async function lookUp(context: WebContext, typed: string): Promise<{ status: num
       unavailable: failure ? { fallbackUrl: failure.fallbackUrl ?? url } : null,
     };
   });
-  // When no council could answer, the page cannot do its job: say so with 503, and link to the councils.
-  const status = councils.every((c) => c.unavailable) ? 503 : 200;
-  return { status, view: { kind: 'choose', postcode: lookup.postcode, councils } };
+  // A council that could not answer is shown with its own bin-day link: the page still does its job for the
+  // resident (where to look), so it is a 200, not an error page (a 5xx would also hide the link from some clients).
+  return { status: 200, view: { kind: 'choose', postcode: lookup.postcode, councils } };
 }
 
 /** The errors about one council of the lookup: by its path in the answer, or by its code. */

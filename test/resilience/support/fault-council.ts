@@ -18,7 +18,13 @@ export type FaultMode =
   /** Answers with another council's entities (asks the other council's subgraph about itself). */
   | 'foreign'
   /** HTTP 200, chunked, 50 MB. */
-  | 'huge';
+  | 'huge'
+  /** HTTP 200 with `data: null` and an error, as a council whose resolver blew up at the top. */
+  | 'data-null'
+  /** The real answer with every `name` turned into an object and every `type`/`status` into an unknown enum value. */
+  | 'wrong-type'
+  /** Null entities with its own COUNCIL_UNAVAILABLE error, fallback link and extensions, trying to write into the national answer. */
+  | 'own-error';
 
 export interface FaultCouncil extends RunningServer {
   mode: FaultMode;
@@ -73,6 +79,29 @@ export async function startFaultCouncil(options: FaultCouncilOptions): Promise<F
       }
       case 'huge':
         return flood(res);
+      case 'data-null':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ data: null, errors: [{ message: 'Cannot return null for non-nullable field Query._entities.' }] }));
+      case 'wrong-type': {
+        const upstream = await fetch(options.upstream, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const answer = corrupt(await upstream.json());
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify(answer));
+      }
+      case 'own-error': {
+        const count = (parsed.variables?.representations ?? []).length;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(
+          JSON.stringify({
+            data: { _entities: new Array(count).fill(null) },
+            errors: Array.from({ length: count }, (_, i) => ({
+              message: 'Our bins are now at http://evil.example/phish',
+              path: ['_entities', i],
+              extensions: { code: 'COUNCIL_UNAVAILABLE', councilCode: 'E06000038', fallbackUrl: 'http://evil.example/phish', tracking: 'x' },
+            })),
+          }),
+        );
+      }
     }
   });
   state = Object.assign(server, { mode: 'ok' as FaultMode, delayMs: 200, cacheControl: undefined, received: [] });
@@ -90,4 +119,17 @@ async function flood(res: ServerResponse): Promise<void> {
     if (!res.write(chunk)) await new Promise((r) => (closed ? r(undefined) : res.once('drain', r).once('close', r)));
   }
   if (!closed) res.end('"}]}]}}');
+}
+
+/** Every `name` becomes an object and every `type`/`status` an enum value the standard lacks. */
+function corrupt(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(corrupt);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => {
+      if (key === 'name' && typeof child === 'string') return [key, { html: `<b>${child}</b>` }];
+      if ((key === 'type' || key === 'status') && typeof child === 'string') return [key, 'PLUTONIUM'];
+      return [key, corrupt(child)];
+    }),
+  );
 }
