@@ -3,7 +3,7 @@
 // requests over it), the bound on every list argument of the supergraph, what a Date's refusal says, Dates
 // in input objects, and that the analysis is made once per document.
 import { readFileSync } from 'node:fs';
-import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, parse, print, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { councilOwnershipOf } from '../../gateway/limits/council-ownership.js';
 import { operationCost } from '../../gateway/limits/operation-cost.js';
@@ -58,6 +58,19 @@ describe('the cost of an operation', () => {
   ])('%s stays within the default limit', (_name, source) => {
     const cost = costOf(source);
     expect(cost).toBeLessThanOrEqual(DEFAULT_OPERATION_LIMITS.maxOperationCost);
+  });
+
+  it('keeps every example query in the README within the default limit, and within the input checks', () => {
+    const readme = readFileSync(projectPath('README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]);
+    const operations = blocks.flatMap((block) => parse(block).definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition').map((d) => ({ block, d })));
+    expect(operations.length).toBeGreaterThanOrEqual(6);
+    for (const { block, d } of operations) {
+      const analysis = analyseOperation(schema, parse(block), d, { ownership, listBound });
+      expect(analysis.inputs.refusal).toBeUndefined();
+      const cost = operationCost(analysis.cost, analysis.variableDefaults, { councilCount: COUNCILS, today: TODAY }).total;
+      expect(cost, print(d)).toBeLessThanOrEqual(DEFAULT_OPERATION_LIMITS.maxOperationCost);
+    }
   });
 
   it('counts the national query as one unit per council, and twenty aliased copies of it twenty times over', () => {
