@@ -15,9 +15,10 @@ import { councilsProxyOptionsFrom, gatewayOptionsFrom, workerCountFrom } from '.
 import { isClusterWorker, reportWorkerReady, startCluster } from '../gateway/cluster/cluster.js';
 import { councilDirectoryOf, readCouncilRegistryConfig, resolveCouncilEndpoints } from '../gateway/council-registry.js';
 import { startCouncilsProxy } from '../gateway/councils-proxy/server.js';
+import { ApiKeyStore, DEFAULT_API_KEYS_DB } from '../gateway/limits/api-keys.js';
 import { LiveCouncilRegistry } from '../gateway/live-council-registry.js';
 import { createLogger } from '../gateway/observability/logger.js';
-import { startGateway } from '../gateway/server.js';
+import { startGateway, type GatewayOptions } from '../gateway/server.js';
 import { loadSupergraph } from '../gateway/supergraph.js';
 import { loadShippedBankHolidays } from '../subgraphs/calendar/load-bank-holidays.js';
 import { startCalendar } from '../subgraphs/calendar/server.js';
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
         councilHostConfig: config.councilHostConfig,
         councilHostEnv: process.env,
         councilHostPort: config.councilHostPort,
-        gateway: gatewayOptionsFrom(config, createLogger(config.logLevel)),
+        gateway: { ...gatewayOptionsFrom(config, createLogger(config.logLevel)), ...edgeOptions() },
       });
       closers.push(stack.close);
       console.log(`Binfo national graph ready in ${ms()}: ${stack.gateway.graphqlUrl}`);
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
         port: config.port,
         host,
         ...gatewayOptionsFrom(config, createLogger(config.logLevel)),
+        ...edgeOptions(),
       });
       closers.push(async () => registry.close(), gateway.close);
       if (isClusterWorker()) reportWorkerReady(gateway.graphqlUrl);
@@ -134,6 +136,24 @@ async function main(): Promise<void> {
 }
 
 /** councils.yaml (BINFO_COUNCIL_REGISTRY), with ${councilHost} from COUNCIL_HOST_URL, re-read when it changes. */
+/**
+ * The gateway's HTTP edge settings, read here until config/config.ts declares them: BINFO_API_KEYS_DB (the
+ * issued API keys, default var/api-keys.sqlite), BINFO_METRICS_TOKEN (GET /metrics with that bearer token),
+ * METRICS_PORT (GET /metrics on a loopback listener of its own), BINFO_CORS_ORIGINS (`*`, the default, or a
+ * comma-separated list of the sites whose pages may call /graphql).
+ */
+function edgeOptions(): Partial<GatewayOptions> {
+  const apiKeys = ApiKeyStore.open(process.env.BINFO_API_KEYS_DB || DEFAULT_API_KEYS_DB);
+  closers.push(async () => apiKeys.close());
+  const origins = process.env.BINFO_CORS_ORIGINS?.trim();
+  const metricsPort = process.env.METRICS_PORT;
+  return {
+    apiKeys,
+    metrics: { bearerToken: process.env.BINFO_METRICS_TOKEN || undefined, port: metricsPort ? Number(metricsPort) : undefined },
+    cors: { origins: !origins || origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim()) },
+  };
+}
+
 function liveCouncilRegistry() {
   const councils = loadCouncilRegistry();
   const substitutions = { councilHost: config.councilHostUrl };

@@ -75,7 +75,8 @@ describe('GET /metrics', () => {
 
 describe('who may read /metrics', () => {
   it('refuses anyone without the operators’ token with 401 and a code', async () => {
-    for (const headers of [{}, { authorization: 'Bearer guessed' }, { authorization: OPERATOR_TOKEN }]) {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer guessed' }, { authorization: OPERATOR_TOKEN }];
+    for (const headers of attempts) {
       const response = await fetch(`${stack.gateway.url}/metrics`, { headers });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
