@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CouncilTokens } from '../../subgraphs/council/disruptions/council-tokens.js';
 import { DisruptionStore } from '../../subgraphs/council/disruptions/disruption-store.js';
 import { gql } from '../support/graphql-client.js';
+import { bundledScript } from '../support/script-bundle.js';
 
 const READING = 'E06000038';
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,9 +23,10 @@ interface HostProcess {
 }
 
 /** Starts test/support/council-host-process.ts and resolves once it prints READY <url>. */
-function startHostProcess(dbPath: string): Promise<HostProcess> {
-  // `node --import tsx` runs the server in this very process, so SIGKILL reaches the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/council-host-process.ts', '--db', dbPath, '--port', '0'], {
+async function startHostProcess(dbPath: string): Promise<HostProcess> {
+  // `node <bundle>` runs the server in this very process, so SIGKILL reaches the server itself.
+  const script = await bundledScript('test/support/council-host-process.ts');
+  const child = spawn(process.execPath, [script, '--db', dbPath, '--port', '0'], {
     cwd: PROJECT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

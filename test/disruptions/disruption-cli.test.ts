@@ -1,16 +1,14 @@
 // The documented command, run as a team would run it, against a council host over HTTP.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadShippedBankHolidays } from '../../subgraphs/calendar/load-bank-holidays.js';
 import { startCouncilHostWithDisruptions, type CouncilHostWithDisruptions } from '../../subgraphs/council/disruptions/run-council-host.js';
 import { FixtureCouncilSource } from '../support/fixture-council-source.js';
+import { runScript } from '../support/script-bundle.js';
 
 const READING = 'E06000038';
-const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
 
 let dir: string;
 let running: CouncilHostWithDisruptions;
@@ -31,17 +29,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs a script in a child process (asynchronously: the host under test lives in this process). */
-function run(script: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', script, ...args],
-      { cwd: PROJECT, env: { ...process.env, BINFO_TOKEN: '', BINFO_COUNCIL_HOST: '', ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** Runs a script as a command in a child process (asynchronously: the host under test lives in this process). */
+const run = (script: string, args: string[], env: Record<string, string> = {}) => runScript(script, args, { ...process.env, BINFO_TOKEN: '', BINFO_COUNCIL_HOST: '', ...env });
 
 const cli = (args: string[], env: Record<string, string> = {}) => run('scripts/disruption.ts', args, env);
 

@@ -1,8 +1,9 @@
 // A council host with disruptions, as a child process a test can kill outright:
 //   node --import tsx test/support/council-host-process.ts --db <path> [--port 0]
 // Serves one fixture council (Reading, E06000038, postcode RG1 1AA) and prints `READY <url>` once listening.
-// Spawn it with `node --import tsx` rather than `npx tsx`: tsx's CLI runs the script in a second process,
-// so a SIGKILL sent to it would leave the real server running.
+// Spawn it with `node` (on its bundle, test/support/script-bundle.ts, or with `--import tsx`) rather than
+// `npx tsx`: tsx's CLI runs the script in a second process, so a SIGKILL sent to it would leave the real
+// server running.
 import { parseArgs } from 'node:util';
 import { loadShippedBankHolidays } from '../../subgraphs/calendar/load-bank-holidays.js';
 import { startCouncilHostWithDisruptions } from '../../subgraphs/council/disruptions/run-council-host.js';
