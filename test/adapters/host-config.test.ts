@@ -67,8 +67,8 @@ describe('a configuration with mistakes', () => {
   it('names the file, line, council and field of every configuration mistake', () => {
     expect(result.errors.slice(0, 8)).toEqual([
       `${file}:34: council E06000038: services[0].type: Invalid option: expected one of "GENERAL_WASTE"|"RECYCLING"|"PAPER_CARD"|"GLASS"|"FOOD_WASTE"|"GARDEN_WASTE"|"BULKY_WASTE"|"CLINICAL_WASTE"|"HYGIENE_WASTE"|"TEXTILES"|"ELECTRICALS"|"CHRISTMAS_TREE"|"OTHER"`,
-      `${file}:36: council E07000171: calendars: is required (array)`,
       `${file}:39: council E07000171: calendar: unknown field calendar`,
+      `${file}:36: council E07000171: calendars: is required (one calendar per round), unless calendarUrl gives one per address`,
       `${file}:44: council E10000024: code: E10000024 (Nottinghamshire County Council) does not collect household waste`,
       `${file}:53: council E07000172: adapter: must be one of ics, csv, echo, got "pdf"`,
       `${file}:57: council E09000006: baseUrl: names environment variable NOT_SET_ANYWHERE, which is not set`,
@@ -126,5 +126,31 @@ describe('a configuration file that cannot be read', () => {
     const result = await loadCouncilHostConfig(join(dir, 'host.yaml'), context);
     expect(result.errors).toEqual([]);
     expect(result.sources).toHaveLength(wasteCouncils);
+  });
+});
+
+describe('per-address calendars in the configuration', () => {
+  it('refuses a calendarUrl without {uprn}, per-round fields beside it, and a missing address list, naming each field', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'binfo-per-address-')), 'council-host.yaml');
+    writeFileSync(
+      path,
+      [
+        'defaults: { sample: false }',
+        'councils:',
+        '  - code: E07000176',
+        '    adapter: ics',
+        '    calendarUrl: https://bins.example.invalid/calendar.ics',
+        '    calendars: [{ round: A, url: a.ics }]',
+        '    services: [{ match: Refuse, type: GENERAL_WASTE, name: Refuse }]',
+        '',
+      ].join('\n'),
+    );
+    const loaded = await loadCouncilHostConfig(path, context);
+    expect(loaded.errors).toEqual([
+      `${path}:5: council E07000176: calendarUrl: must contain {uprn} (or {postcode}): it is the calendar of one property`,
+      `${path}:6: council E07000176: calendars: is for per-round calendars; a council with calendarUrl (per address) has no rounds to list`,
+      `${path}:3: council E07000176: addresses: is required with calendarUrl: the address list (uprn,postcode,address) says which properties to fetch calendars for`,
+    ]);
+    expect(loaded.sources).toEqual([]);
   });
 });

@@ -63,11 +63,19 @@ const icsCouncil = z
   .object({
     ...common,
     adapter: z.literal('ics'),
-    calendars: z.array(z.object({ round: z.string().min(1), url: location }).strict()).min(1),
-    rounds: z.union([
-      z.object({ csv: location }).strict(),
-      z.object({ byPostcode: z.record(z.string(), roundNames), addresses: location.optional() }).strict(),
-    ]),
+    // Per round: one calendar per round, and which properties are on which round.
+    calendars: z.array(z.object({ round: z.string().min(1), url: location }).strict()).min(1).optional(),
+    rounds: z
+      .union([
+        z.object({ csv: location }).strict(),
+        z.object({ byPostcode: z.record(z.string(), roundNames), addresses: location.optional() }).strict(),
+      ])
+      .optional(),
+    // Per address: one calendar per property, its URL a template with {uprn} (and {postcode}); the properties from `addresses`.
+    calendarUrl: z.string().min(1).refine((url) => url.includes('{uprn}') || url.includes('{postcode}'), 'must contain {uprn} (or {postcode}): it is the calendar of one property').optional(),
+    addresses: location.optional(),
+    cacheMinutes: z.number().positive().max(24 * 60).optional(),
+    concurrency: z.number().int().min(1).max(32).optional(),
     changedCollections: z
       .object({ marker: matchPattern.default('(Changed Collection)'), withinDays: z.number().int().min(1).max(14).default(7) })
       .strict()
@@ -75,12 +83,25 @@ const icsCouncil = z
   })
   .strict()
   .superRefine((council, ctx) => {
+    const perAddress = council.calendarUrl !== undefined;
+    if (perAddress) {
+      for (const field of ['calendars', 'rounds'] as const) {
+        if (council[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is for per-round calendars; a council with calendarUrl (per address) has no rounds to list' });
+      }
+      if (council.addresses === undefined) ctx.addIssue({ code: 'custom', path: ['addresses'], message: 'is required with calendarUrl: the address list (uprn,postcode,address) says which properties to fetch calendars for' });
+      return;
+    }
+    for (const field of ['addresses', 'cacheMinutes', 'concurrency'] as const) {
+      if (council[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is for per-address calendars (calendarUrl); per-round calendars take addresses under rounds' });
+    }
+    if (council.calendars === undefined) ctx.addIssue({ code: 'custom', path: ['calendars'], message: 'is required (one calendar per round), unless calendarUrl gives one per address' });
+    if (council.rounds === undefined) ctx.addIssue({ code: 'custom', path: ['rounds'], message: 'is required with calendars: which properties are on which round' });
     const rounds = new Set<string>();
-    council.calendars.forEach((calendar, i) => {
+    (council.calendars ?? []).forEach((calendar, i) => {
       if (rounds.has(calendar.round)) ctx.addIssue({ code: 'custom', path: ['calendars', i, 'round'], message: `round ${JSON.stringify(calendar.round)} has two calendars` });
       rounds.add(calendar.round);
     });
-    if ('byPostcode' in council.rounds) {
+    if (council.rounds && 'byPostcode' in council.rounds) {
       for (const [postcode, names] of Object.entries(council.rounds.byPostcode)) {
         const parsed = parsePostcode(postcode);
         if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['rounds', 'byPostcode', postcode], message: parsed.message });

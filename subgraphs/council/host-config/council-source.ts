@@ -8,6 +8,7 @@ import { backOfficeCouncil } from '../adapters/back-office/back-office-council.j
 import { echoMapping } from '../adapters/back-office/echo/echo-mapping.js';
 import { loadCsvCouncil } from '../adapters/csv/csv-council.js';
 import { loadIcsCouncil } from '../adapters/ics/ics-council.js';
+import { perAddressIcsCouncil } from '../adapters/ics/per-address-ics.js';
 import { RefreshingSource } from '../adapters/refresh/refreshing-source.js';
 import type { FeedWarningReporter } from '../adapters/shared/feed-warnings.js';
 import type { LoadResult } from '../adapters/shared/load-result.js';
@@ -56,18 +57,35 @@ export function configuredCouncil(config: CouncilConfig, context: CouncilSourceC
 
   let load: (signal: AbortSignal) => Promise<LoadResult<CouncilDataSource>>;
   switch (config.adapter) {
-    case 'ics':
+    case 'ics': {
+      if (config.calendarUrl !== undefined) {
+        const council = perAddressIcsCouncil({
+          ...common,
+          calendarUrl: config.calendarUrl,
+          addresses: config.addresses!,
+          changedCollections: config.changedCollections,
+          cacheMinutes: config.cacheMinutes ?? 60,
+          concurrency: config.concurrency ?? 4,
+          fallbackUrl: context.council.binDayUrl ?? context.council.website,
+          onWarning: warn,
+          onFeedWarnings: (warnings) => context.feedWarnings?.report(config.code, warnings),
+        });
+        load = (signal) => council.load(signal);
+        break;
+      }
+      const { calendars, rounds } = config as typeof config & Required<Pick<typeof config, 'calendars' | 'rounds'>>; // the schema requires both without calendarUrl
       load = (signal) =>
         loadIcsCouncil(
           {
             ...common,
-            calendars: config.calendars,
-            rounds: 'csv' in config.rounds ? { csv: config.rounds.csv } : { byPostcode: postcodeTable(config.rounds.byPostcode), addresses: config.rounds.addresses },
+            calendars,
+            rounds: 'csv' in rounds ? { csv: rounds.csv } : { byPostcode: postcodeTable(rounds.byPostcode), addresses: rounds.addresses },
             changedCollections: config.changedCollections,
           },
           signal,
         );
       break;
+    }
     case 'csv':
       load = (signal) => loadCsvCouncil({ ...common, roundPlan: config.roundPlan, rounds: config.rounds, addresses: config.addresses }, signal);
       break;
