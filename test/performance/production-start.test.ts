@@ -9,6 +9,7 @@ import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from '../../bench/lib/topology.
 import { loadConfig } from '../../config/config.js';
 import { workerCountFrom } from '../../config/runtime-options.js';
 import { projectPath } from '../../lib/project-path.js';
+import { bundledScript } from '../support/script-bundle.js';
 
 const linux = existsSync('/proc/self/task');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -60,7 +61,8 @@ describe.skipIf(!linux)('the gateway on two workers', () => {
   let url: string;
 
   beforeAll(async () => {
-    primary = spawn(process.execPath, ['--import', 'tsx', projectPath('scripts/start.ts'), 'gateway'], {
+    // The start script as `npm run build` bundles it (as dist/start.js), so no worker compiles it again.
+    primary = spawn(process.execPath, [await bundledScript('scripts/start.ts'), 'gateway'], {
       cwd: projectPath(),
       env: { ...process.env, BINFO_WORKERS: '2', PORT: '0', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
