@@ -3,9 +3,7 @@
 // count against their circuit breakers). So every Date a client can write (an argument literal, a variable,
 // a variable's default, a field of an input object) is checked before any council is asked, and refused
 // with a sentence that says what is wrong with it.
-import { GraphQLError } from 'graphql';
 import { isIsoDate, MONTH_NAMES } from '../../domain/dates.js';
-import { ErrorCode } from '../../schema/error-codes.js';
 
 const DATE_SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const EXAMPLE = '"2026-04-06"';
@@ -34,9 +32,4 @@ function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   const json = JSON.stringify(value) ?? String(value);
   return json.length > 40 ? `${json.slice(0, 40)}…` : json;
-}
-
-/** A client's bad date, refused before execution: BAD_USER_INPUT, HTTP 400, saying where it was written. */
-export function badDate(explanation: string, where: string): GraphQLError {
-  return new GraphQLError(`${where}: ${explanation}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
 }

@@ -25,7 +25,8 @@ import {
 import { addDays, daysBetween, isIsoDate } from '../../domain/dates.js';
 import type { IsoDate } from '../../domain/types.js';
 import { ErrorCode } from '../../schema/error-codes.js';
-import { badDate, explainBadDate } from './date-arguments.js';
+import { parsePostcode } from '../../contracts/postcode.js';
+import { explainBadDate } from './date-arguments.js';
 
 export type Variables = Readonly<Record<string, unknown>>;
 
@@ -51,6 +52,24 @@ export interface InputCheckPlan {
   uses: readonly VariableUse[];
   /** Each `collections(from:, to:)` whose range depends on the request or on today. */
   ranges: readonly RangeCheck[];
+}
+
+/**
+ * Strings every council would refuse, checked once here rather than by each council a query fans out to
+ * (`councils { properties(postcode: "nonsense") }` would otherwise ask every council and get 361 refusals).
+ */
+const STRING_CHECKS: Readonly<Partial<Record<string, (value: string) => string | undefined>>> = {
+  'Council.properties(postcode:)': (value) => {
+    const parsed = parsePostcode(value);
+    return parsed.ok ? undefined : parsed.message;
+  },
+};
+
+/** Why a leaf value cannot be sent on, or undefined: Dates everywhere, and the strings above. */
+function leafProblem(typeName: string, value: unknown, coordinate: string): string | undefined {
+  if (typeName === 'Date') return explainBadDate(value);
+  const check = STRING_CHECKS[coordinate];
+  return check && typeof value === 'string' ? check(value) : undefined;
 }
 
 /** The longest `collections` range a council answers (subgraphs/council/subgraph.ts refuses longer). */
@@ -90,7 +109,7 @@ function worthChecking(type: GraphQLInputType, seen = new Set<string>()): boolea
 /** Checks a literal written in the document; variables inside it are recorded for the request. */
 function checkLiteral(type: GraphQLInputType, node: ValueNode, coordinate: string, where: string, bound: ListBound, uses: VariableUse[]): GraphQLError | undefined {
   if (node.kind === Kind.VARIABLE) {
-    if (worthChecking(type)) uses.push({ variable: node.name.value, type, coordinate });
+    if (worthChecking(type) || coordinate in STRING_CHECKS) uses.push({ variable: node.name.value, type, coordinate });
     return undefined;
   }
   if (node.kind === Kind.NULL) return undefined;
@@ -116,10 +135,9 @@ function checkLiteral(type: GraphQLInputType, node: ValueNode, coordinate: strin
     }
     return undefined;
   }
-  if (type.name !== 'Date') return undefined;
   const value = node.kind === Kind.STRING ? node.value : valueFromASTUntyped(node);
-  const explanation = explainBadDate(value);
-  return explanation ? badDate(explanation, where) : undefined;
+  const problem = leafProblem(type.name, value, coordinate);
+  return problem ? badInput(`${where}: ${problem}`) : undefined;
 }
 
 /** Checks a value sent as (or defaulted into) a variable, at the position it lands. */
@@ -146,9 +164,8 @@ function checkValue(type: GraphQLInputType, value: unknown, coordinate: string, 
     }
     return undefined;
   }
-  if (type.name !== 'Date') return undefined;
-  const explanation = explainBadDate(value);
-  return explanation ? badDate(explanation, where) : undefined;
+  const problem = leafProblem(type.name, value, coordinate);
+  return problem ? badInput(`${where}: ${problem}`) : undefined;
 }
 
 function argumentReader(field: FieldNode, name: string): RangeCheck['from'] {

@@ -90,6 +90,17 @@ describe('a bad Date, wherever it is written, is refused before any council is a
   });
 });
 
+describe('a value every council would refuse is refused once, by the gateway', () => {
+  it('a malformed postcode asked of every council', async () => {
+    const answer = await send(gateway.url, { query: 'query($p: String!) { councils(collectsWaste: true) { code properties(postcode: $p) { uprn } } }', variables: { p: 'not a postcode' } });
+    expect(answer.status).toBe(400);
+    expect(answer.errors).toEqual([
+      { message: 'Variable $p (argument "postcode" of properties): "not a postcode" is not a valid UK postcode. A postcode looks like "RG1 1AA".', extensions: { code: 'BAD_USER_INPUT' } },
+    ]);
+    expect(gateway.councilsAsked).toEqual([]);
+  });
+});
+
 describe('every list argument is bounded before any work', () => {
   it('refuses 20,000 council codes in a variable at once, with a small answer', async () => {
     const codes = Array.from({ length: 20_000 }, (_, i) => `E${String(6_000_000 + i).padStart(8, '0')}`);

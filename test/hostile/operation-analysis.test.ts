@@ -222,6 +222,17 @@ describe('Dates', () => {
   });
 });
 
+describe('strings every council would refuse', () => {
+  it('refuses a malformed postcode for a council’s properties once, literal or variable, and lets a real one through', () => {
+    expect(refusalOf('{ councils { properties(postcode: "nonsense") { uprn } } }')?.message).toBe(
+      'Argument "postcode" of properties: "nonsense" is not a valid UK postcode. A postcode looks like "RG1 1AA".',
+    );
+    const source = 'query($p: String!) { council(code: "E06000038") { properties(postcode: $p) { uprn } } }';
+    expect(refusalOf(source, { p: 'RG1' })?.message).toMatch(/^Variable \$p \(argument "postcode" of properties\): "RG1" is only the first half of a postcode/);
+    expect(refusalOf(source, { p: 'rg1 1aa' })).toBeUndefined();
+  });
+});
+
 describe('the analysis is made once per document', () => {
   it('gives the same analysis for the same query hash and operation, and a new one for another operation', () => {
     const analyses = new OperationAnalyses({ ownership, listBound, maxEntries: 2 });
