@@ -26,7 +26,7 @@ import { asTokenLimitError } from './limits/token-limit.js';
 import { resolveOperationLimits, type OperationLimits } from './limits/operation-limits.js';
 import type { ApiKeyVerifier } from './limits/api-keys.js';
 import { identifyClient, RateLimiter, type RateLimitOptions } from './limits/rate-limit.js';
-import { readGraphOperationsPlugin } from './limits/read-graph-operations.js';
+import { codeApolloRefusal, readGraphOperationsPlugin } from './limits/read-graph-operations.js';
 import { nationalSubgraphSchema, type CouncilEntityFetcher } from './national/national-subgraph.js';
 import { observeRequest } from './observability/http-observer.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -44,6 +44,9 @@ export interface CouncilDirectoryEntry {
   name: string;
   fallbackUrl: string;
   collectsWaste: boolean;
+  /** For the national service views' nation and tier filters (councilDirectoryOf gives them). */
+  nation?: string;
+  tier?: string;
 }
 
 export interface GatewayOptions {
@@ -149,7 +152,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     buildService: ({ name, url }): GraphQLDataSource => {
       if (name === 'councils') return councils;
       if (name === 'national') {
-        return new LocalGraphQLDataSource(nationalSubgraphSchema({ councils, councilCodes: () => [...options.councilEndpoints.keys()] }));
+        return new LocalGraphQLDataSource(
+          nationalSubgraphSchema({ councils, councilCodes: () => [...options.councilEndpoints.keys()], councilDirectory: options.councilDirectory }),
+        );
       }
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
@@ -171,7 +176,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     hideSchemaDetailsFromClientErrors: production,
     parseOptions: { maxTokens: limits.maxTokens },
     formatError: (formatted, error) => {
-      const masked = maskError(asTokenLimitError(formatted), { production });
+      const masked = maskError(asTokenLimitError(codeApolloRefusal(formatted, error)), { production });
       // Internals stay in the server's log, with enough to debug; the client gets the masked error.
       if (masked.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) log({ level: 'error', msg: 'internal error', error: String(error), path: formatted.path });
       return masked;

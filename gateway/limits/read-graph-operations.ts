@@ -4,7 +4,7 @@
 // subscription (the graph has no writes, and the gateway cannot run subscriptions). A mutation sent as GET
 // never gets here: Apollo Server answers it 405 with `Allow: POST`.
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError, Kind } from 'graphql';
+import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
 
 const badRequest = (message: string, code: string) => new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
 
@@ -31,4 +31,16 @@ export function readGraphOperationsPlugin(): ApolloServerPlugin<BaseContext> {
       };
     },
   };
+}
+
+/**
+ * Apollo Server refuses some requests with an HTTP 4xx but no code (a persisted query of an unknown version,
+ * a hash that does not match its text), which would read as an internal error once masked. They are the
+ * client's mistakes, in Apollo's own plain words: BAD_REQUEST.
+ */
+export function codeApolloRefusal(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR' || !(error instanceof GraphQLError)) return formatted;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  if (typeof status !== 'number' || status < 400 || status > 499) return formatted;
+  return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } };
 }

@@ -198,5 +198,9 @@ describe('automatic persisted queries over GET', () => {
     expect((await hashOnly.json()).data.council.viaPost).toBe('Reading Borough Council');
     const mismatch = await post({ query: '{ __typename }', extensions: { persistedQuery } });
     expect(mismatch.status).toBe(400);
+    expect((await mismatch.json()).errors[0]).toMatchObject({ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } });
+    const version = await post({ extensions: { persistedQuery: { ...persistedQuery, version: 2 } } });
+    expect(version.status).toBe(400);
+    expect((await version.json()).errors[0]).toMatchObject({ message: 'Unsupported persisted query version', extensions: { code: 'BAD_REQUEST' } });
   });
 });
