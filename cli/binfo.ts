@@ -15,8 +15,9 @@ const HELP = `binfo: tools for the Binfo national graph of UK bin collections
 Usage:
   binfo check <url> --council <GSS code> [--postcode <postcode>] [--json]
       Check a council subgraph against the standard: its SDL (types, fields, keys, nullability, enums)
-      and its behaviour (entities in order and only for that council, valid ISO dates, MOVED collections
-      with originalDate, unknown UPRNs as null). Exits 1 when it does not conform.
+      and its behaviour (entities in order and only for that council, asked for every other council in the
+      registry; Council, Property and Disruption entities; ids unique across the national graph; valid ISO
+      dates, MOVED collections with originalDate, unknown UPRNs as null). Exits 1 when it does not conform.
       --postcode  a postcode the council collects from (default: one from the shipped ONS index)
 
   binfo compose [--config supergraph.yaml] [--registry councils.yaml]
@@ -46,7 +47,9 @@ async function check(args: string[]): Promise<number> {
   if (!url) fail('check needs the URL of a council subgraph, e.g. binfo check http://127.0.0.1:4002/councils/E06000038/graphql --council E06000038');
   if (!values.council || !/^[A-Z]\d{8}$/.test(values.council)) fail('check needs --council <GSS code>, e.g. --council E06000038');
   const postcode = values.postcode ?? postcodeOf(values.council);
-  const result = await checkCouncil(httpPost(url), { url, councilCode: values.council, postcode });
+  // Every other real council: a subgraph serving several councils at one endpoint must still answer only for its own.
+  const otherCouncils = loadCouncilRegistry().all().filter((c) => c.code !== values.council).map((c) => ({ code: c.code, name: c.name }));
+  const result = await checkCouncil(httpPost(url), { url, councilCode: values.council, postcode, otherCouncils });
   console.log(values.json ? JSON.stringify(result, null, 2) : formatCheckReport(result));
   return result.ok ? 0 : 1;
 }

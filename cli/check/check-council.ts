@@ -1,7 +1,7 @@
 // `binfo check`: is a council's subgraph conformant with the standard? Schema first, then behaviour.
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../../lib/project-path.js';
-import { probeBehaviour, type Post } from './behaviour-probes.js';
+import { probeBehaviour, type OtherCouncil, type Post } from './behaviour-probes.js';
 import type { Finding } from './finding.js';
 import { compareWithStandard } from './sdl-conformance.js';
 
@@ -12,7 +12,7 @@ export interface CheckResult {
   findings: Finding[];
 }
 
-export async function checkCouncil(post: Post, options: { url: string; councilCode: string; postcode?: string; today?: string }): Promise<CheckResult> {
+export async function checkCouncil(post: Post, options: { url: string; councilCode: string; postcode?: string; today?: string; otherCouncils?: OtherCouncil[] }): Promise<CheckResult> {
   const findings: Finding[] = [];
   try {
     const service = await post('{ _service { sdl } }');

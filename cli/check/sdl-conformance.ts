@@ -17,8 +17,10 @@ import {
 } from 'graphql';
 import type { Finding } from './finding.js';
 
-/** Types the federation machinery adds; not part of the standard's contract. */
-const FEDERATION_TYPES = new Set(['Query', 'Mutation', 'Subscription', '_Service', '_Entity', '_Any', 'FieldSet', 'link__Import', 'link__Purpose', 'federation__FieldSet', 'federation__Policy', 'federation__Scope']);
+/** Names the standard's own types used before a version renamed them: a finding says what to rename. */
+const RENAMED_IN_STANDARD: Record<string, { from: string; version: string }> = {
+  ServiceSubscription: { from: 'Subscription', version: '1.1.0' },
+};
 const ENTITY_TYPES = ['Council', 'Property', 'Disruption'];
 
 function kindOf(type: GraphQLNamedType): string {
@@ -46,6 +48,35 @@ export function entityKeys(document: DocumentNode): Map<string, string[]> {
     }
   }
   return keys;
+}
+
+/** Names of the types an SDL document declares itself (not the ones a schema builder adds). */
+function declaredTypes(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  for (const definition of document.definitions) {
+    if ('name' in definition && definition.name && definition.kind.endsWith('TypeDefinition')) names.add(definition.name.value);
+  }
+  return [...names];
+}
+
+/**
+ * The standard has no subscriptions and no mutations. A subgraph with a subscription root (often a data type
+ * that happens to be named `Subscription`) advertises root fields the national graph cannot serve, and
+ * confuses GraphiQL, codegen and routers; a mutation root is never reached through the gateway.
+ */
+function rootTypeFindings(schema: GraphQLSchema): Finding[] {
+  const findings: Finding[] = [];
+  const subscription = schema.getSubscriptionType();
+  if (subscription) {
+    findings.push({
+      check: 'schema',
+      level: 'fail',
+      message: `The subgraph has a subscription root (type ${subscription.name}, fields ${Object.keys(subscription.getFields()).join(', ')}); the standard has no subscriptions. A type named Subscription becomes the root: name a data type otherwise (the standard's is ServiceSubscription)`,
+    });
+  }
+  const mutation = schema.getMutationType();
+  if (mutation) findings.push({ check: 'schema', level: 'warn', message: `The subgraph has a mutation root (type ${mutation.name}); the national graph never sends mutations to a council` });
+  return findings;
 }
 
 export function buildSchemaFromSdl(sdl: string): { schema: GraphQLSchema; document: DocumentNode } {
@@ -92,11 +123,19 @@ export function compareWithStandard(standardSdl: string, implementationSdl: stri
   } catch (error) {
     return [{ check: 'schema', level: 'fail', message: `The subgraph's SDL does not build: ${(error as Error).message}` }];
   }
-  for (const type of Object.values(standard.schema.getTypeMap())) {
-    if (type.name.startsWith('__') || FEDERATION_TYPES.has(type.name) || ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name)) continue;
+  // Every type the standard's SDL declares, whatever its name: a type is never skipped because federation
+  // might have added one like it (a data type named `Subscription` once was, and was never checked).
+  for (const type of declaredTypes(standard.document).map((name) => standard.schema.getType(name)!)) {
     const actual = implementation.schema.getType(type.name);
     if (!actual) {
-      findings.push({ check: 'schema', level: 'fail', message: `Type ${type.name} is missing` });
+      const renamed = RENAMED_IN_STANDARD[type.name];
+      findings.push({
+        check: 'schema',
+        level: 'fail',
+        message: renamed && implementation.schema.getType(renamed.from)
+          ? `Type ${type.name} is missing: the standard renamed ${renamed.from} to ${type.name} in ${renamed.version}; rename it`
+          : `Type ${type.name} is missing`,
+      });
       continue;
     }
     if (kindOf(actual) !== kindOf(type)) {
@@ -128,6 +167,7 @@ export function compareWithStandard(standardSdl: string, implementationSdl: stri
       }
     }
   }
+  findings.push(...rootTypeFindings(implementation.schema));
   const query = implementation.schema.getQueryType();
   for (const field of Object.keys(query?.getFields() ?? {})) {
     if (!field.startsWith('_')) findings.push({ check: 'schema', level: 'warn', message: `Query.${field} is a root field; the national graph reaches councils only through _entities and ignores it` });
