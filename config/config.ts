@@ -32,6 +32,14 @@ const port = z.string().regex(/^\d+$/, 'not a whole number').transform(Number).p
 const text = z.string();
 const httpUrl = z.url({ protocol: /^https?$/, error: 'not an http(s) URL' });
 const filePath = z.string().transform((value) => resolve(value));
+/** `*`, or origins (scheme, host and port, no path) separated by commas. */
+const corsOrigins = z.string().transform((value, context): '*' | string[] => {
+  if (value === '*') return '*';
+  const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
+  const bad = origins.filter((origin) => !/^https?:\/\/[^/\s?#]+$/.test(origin));
+  if (origins.length === 0 || bad.length > 0) context.addIssue({ code: 'custom', message: bad.length ? `${bad.map((o) => JSON.stringify(o)).join(', ')} ${bad.length === 1 ? 'is not an origin' : 'are not origins'}` : 'no origin given' });
+  return origins;
+});
 const wholeNumber = (min: number, max: number) =>
   z.string().regex(/^\d+$/, 'not a whole number').transform(Number).pipe(z.number().min(min, `below ${min}`).max(max, `above ${max}`));
 
@@ -56,6 +64,10 @@ export const SETTINGS = {
   queryPlanCacheMiB: setting<number>({ env: 'BINFO_QUERY_PLAN_CACHE_MIB', doc: 'Memory for query plans, in MiB (gateway/server.ts explains the default).', format: 'a whole number from 1 to 4096', default: 16, parse: wholeNumber(1, 4096) }),
   workers: setting<number | 'auto'>({ env: 'BINFO_WORKERS', doc: 'Processes serving the gateway or the councils proxy (node:cluster); `auto` is one per core. npm run start:production sets auto.', format: 'a whole number from 1 to 256, or "auto"', default: 1, parse: z.union([z.enum(['auto']), z.literal('max').transform(() => 'auto' as const), wholeNumber(1, 256)], 'neither a whole number from 1 to 256 nor "auto"') }),
   logLevel: setting<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'>({ env: 'LOG_LEVEL', doc: 'Least severe log line written (JSON lines on stdout).', format: 'fatal, error, warn, info, debug, trace or silent', default: 'info', parse: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'not a log level') }),
+  apiKeysDb: setting<string>({ env: 'BINFO_API_KEYS_DB', doc: 'The SQLite file of issued API keys (npm start, npm run api-key): a verified key gets its own rate-limit bucket.', format: 'a file path', default: projectPath('var', 'api-keys.sqlite'), parse: filePath }),
+  metricsToken: setting<string | undefined>({ env: 'BINFO_METRICS_TOKEN', doc: 'Serve GET /metrics on the public port to `Authorization: Bearer <token>`; without it (or METRICS_PORT) /metrics answers 404.', format: 'a secret of at least 16 characters', default: undefined, parse: z.string().min(16, 'shorter than 16 characters') }),
+  metricsPort: setting<number | undefined>({ env: 'METRICS_PORT', doc: 'Serve GET /metrics on a listener of its own, on 127.0.0.1 at this port, for operators only.', format: 'a port number, 0 to 65535', default: undefined, parse: port }),
+  corsOrigins: setting<'*' | string[]>({ env: 'BINFO_CORS_ORIGINS', doc: 'Sites whose pages may call /graphql from a browser: `*` (any: an anonymous read-only graph) or a comma-separated list.', format: '"*" or origins such as https://www.reading.gov.uk, separated by commas', default: '*', parse: corsOrigins }),
   nodeEnv: setting<string>({ env: 'NODE_ENV', doc: '`production` turns GraphQL introspection off and keeps suggestions and internal names out of error answers.', format: 'any text; only "production" changes anything', default: 'development', parse: text }),
 } as const;
 

@@ -17,6 +17,8 @@ export function gatewayOptionsFrom(config: Config, logger: Logger): Partial<Gate
     councilsUrl: config.councilsUrl,
     redisUrl: config.redisUrl,
     queryPlanCacheMiB: config.queryPlanCacheMiB,
+    cors: { origins: config.corsOrigins },
+    metrics: { bearerToken: config.metricsToken, port: config.metricsPort },
     // BINFO_CACHE=off: neither the entity cache nor the response cache.
     responseCache: cachingOff ? false : { ttlSeconds: config.responseCacheTtlSeconds },
     ...(cachingOff ? { router: { cache: false } } : {}),

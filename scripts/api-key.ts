@@ -9,6 +9,7 @@
 // gives the gateway, so a revoked key stops counting as a key on the gateway's next request.
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.js';
 import { ApiKeyStore, DEFAULT_API_KEYS_DB } from '../gateway/limits/api-keys.js';
 
 const USAGE = `Usage:
@@ -31,7 +32,7 @@ function main(): number {
     console.error(USAGE);
     return 2;
   }
-  const db = values.db ?? process.env.BINFO_API_KEYS_DB ?? DEFAULT_API_KEYS_DB;
+  const db = values.db ?? loadConfig(process.env).apiKeysDb;
   const keys = ApiKeyStore.open(db);
   try {
     if (command === 'issue') {

@@ -15,7 +15,7 @@ import { councilsProxyOptionsFrom, gatewayOptionsFrom, workerCountFrom } from '.
 import { isClusterWorker, reportWorkerReady, startCluster } from '../gateway/cluster/cluster.js';
 import { councilDirectoryOf, readCouncilRegistryConfig, resolveCouncilEndpoints } from '../gateway/council-registry.js';
 import { startCouncilsProxy } from '../gateway/councils-proxy/server.js';
-import { ApiKeyStore, DEFAULT_API_KEYS_DB } from '../gateway/limits/api-keys.js';
+import { ApiKeyStore } from '../gateway/limits/api-keys.js';
 import { LiveCouncilRegistry } from '../gateway/live-council-registry.js';
 import { createLogger } from '../gateway/observability/logger.js';
 import { startGateway, type GatewayOptions } from '../gateway/server.js';
@@ -135,25 +135,14 @@ async function main(): Promise<void> {
   }
 }
 
-/** councils.yaml (BINFO_COUNCIL_REGISTRY), with ${councilHost} from COUNCIL_HOST_URL, re-read when it changes. */
-/**
- * The gateway's HTTP edge settings, read here until config/config.ts declares them: BINFO_API_KEYS_DB (the
- * issued API keys, default var/api-keys.sqlite), BINFO_METRICS_TOKEN (GET /metrics with that bearer token),
- * METRICS_PORT (GET /metrics on a loopback listener of its own), BINFO_CORS_ORIGINS (`*`, the default, or a
- * comma-separated list of the sites whose pages may call /graphql).
- */
+/** The issued API keys (BINFO_API_KEYS_DB), opened for this process's gateway. */
 function edgeOptions(): Partial<GatewayOptions> {
-  const apiKeys = ApiKeyStore.open(process.env.BINFO_API_KEYS_DB || DEFAULT_API_KEYS_DB);
+  const apiKeys = ApiKeyStore.open(config.apiKeysDb);
   closers.push(async () => apiKeys.close());
-  const origins = process.env.BINFO_CORS_ORIGINS?.trim();
-  const metricsPort = process.env.METRICS_PORT;
-  return {
-    apiKeys,
-    metrics: { bearerToken: process.env.BINFO_METRICS_TOKEN || undefined, port: metricsPort ? Number(metricsPort) : undefined },
-    cors: { origins: !origins || origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim()) },
-  };
+  return { apiKeys };
 }
 
+/** councils.yaml (BINFO_COUNCIL_REGISTRY), with ${councilHost} from COUNCIL_HOST_URL, re-read when it changes. */
 function liveCouncilRegistry() {
   const councils = loadCouncilRegistry();
   const substitutions = { councilHost: config.councilHostUrl };

@@ -66,6 +66,10 @@ describe('the configuration', () => {
     ['LOG_LEVEL', 'verbose', /LOG_LEVEL is "verbose": not a log level/],
     ['DIRECTORY_URL', 'localhost:4001', /DIRECTORY_URL is "localhost:4001": not an http\(s\) URL/],
     ['BINFO_QUERY_PLAN_CACHE_MIB', '0', /BINFO_QUERY_PLAN_CACHE_MIB is "0": below 1/],
+    ['BINFO_METRICS_TOKEN', 'secret', /BINFO_METRICS_TOKEN is "secret": shorter than 16 characters/],
+    ['METRICS_PORT', 'nine', /METRICS_PORT is "nine": not a whole number/],
+    ['BINFO_CORS_ORIGINS', 'https://www.reading.gov.uk/bins', /BINFO_CORS_ORIGINS is .*"https:\/\/www\.reading\.gov\.uk\/bins" is not an origin/],
+    ['BINFO_CORS_ORIGINS', ',', /BINFO_CORS_ORIGINS is ",": no origin given/],
   ])('refuses %s=%s, naming the variable, its value and the format it needs', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -96,6 +100,12 @@ describe('the options passed down from it', () => {
   it('turns introspection off, and production error answers on, with NODE_ENV=production only', () => {
     expect(gatewayOptionsFrom(loadConfig({ NODE_ENV: 'production' }), logger)).toMatchObject({ introspection: false, production: true });
     expect(gatewayOptionsFrom(loadConfig({ NODE_ENV: 'test' }), logger)).toMatchObject({ introspection: true, production: false });
+  });
+
+  it('gives the gateway its CORS origins and the operators-only /metrics settings', () => {
+    const options = gatewayOptionsFrom(loadConfig({ BINFO_CORS_ORIGINS: 'https://www.reading.gov.uk, http://localhost:3000', BINFO_METRICS_TOKEN: 'a-long-operator-secret', METRICS_PORT: '9464' }), logger);
+    expect(options).toMatchObject({ cors: { origins: ['https://www.reading.gov.uk', 'http://localhost:3000'] }, metrics: { bearerToken: 'a-long-operator-secret', port: 9464 } });
+    expect(gatewayOptionsFrom(loadConfig({}), logger)).toMatchObject({ cors: { origins: '*' }, metrics: { bearerToken: undefined, port: undefined } });
   });
 
   it('passes the Redis URL, the councils proxy and the query-plan memory to the gateway', () => {
