@@ -135,4 +135,16 @@ describe('adapted councils in the national graph', () => {
     expect(answer.data.councils[0].properties[0].collections).toEqual([{ date: '2026-07-01' }]);
     expect(freshness.data.councils[0].dataSource).toMatchObject({ kind: 'BACK_OFFICE', stale: true, updatedAt: expect.any(String) });
   });
+
+  it('reports a back office answering in the wrong shape as COUNCIL_UNAVAILABLE with the fallback link, never as no collections', async () => {
+    echo.behaviour.set('100090000003', 'no-service-units');
+    const result = await gql(stack.gateway.graphqlUrl, `{ property(councilCode: "${BROMLEY}", uprn: "100090000003") { collections(from: "2026-07-01", to: "2026-07-31") { date } } }`);
+    const freshness = await gql(stack.gateway.graphqlUrl, `{ councils(codes: ["${BROMLEY}"]) { dataSource { warnings { code round } } } }`);
+    echo.behaviour.delete('100090000003');
+    expect(result.data?.property?.collections ?? null).toBeNull();
+    expect(result.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'COUNCIL_UNAVAILABLE', councilCode: BROMLEY, fallbackUrl: expect.stringContaining('bromley.gov.uk') }) }),
+    ]);
+    expect(freshness.data.councils[0].dataSource.warnings).toContainEqual({ code: 'WRONG_SHAPE', round: null });
+  });
 });

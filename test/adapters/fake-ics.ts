@@ -56,3 +56,29 @@ export function calendar(events: Array<[string, ...string[]]>): string {
   const lines = events.flatMap(([summary, ...props], i) => ['BEGIN:VEVENT', `UID:fake-${i}`, 'DTSTAMP:20261101T000000Z', `SUMMARY:${summary}`, ...props, 'END:VEVENT']);
   return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Binfo tests//per-address//EN', ...lines, 'END:VCALENDAR'].join('\r\n') + '\r\n';
 }
+
+// Small hand-written calendars for the addresses of test/fixtures/adapters/per-address (Rushcliffe).
+export const RUSHCLIFFE = 'E07000176';
+
+/** Thursdays: refuse and recycling alternate; Christmas Eve's refuse moved properly, New Year's Eve's recycling moved without its EXDATE. */
+export const THURSDAY_CALENDAR = calendar([
+  ['Refuse collection', 'DTSTART;VALUE=DATE:20261210', 'RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TH', 'EXDATE;VALUE=DATE:20261224'],
+  ['Refuse collection (Changed Collection)', 'DTSTART;VALUE=DATE:20261223'],
+  ['Recycling collection', 'DTSTART;VALUE=DATE:20261217', 'RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TH'],
+  ['Recycling collection (Changed Collection)', 'DTSTART;VALUE=DATE:20270102'],
+]);
+/** Every collection its own event, fortnightly Mondays, the 28 December one on Saturday 2 January. */
+export const MONDAY_CALENDAR = calendar([
+  ['Refuse collection', 'DTSTART;VALUE=DATE:20261214'],
+  ['Refuse collection', 'DTSTART;VALUE=DATE:20270102'],
+  ['Refuse collection', 'DTSTART;VALUE=DATE:20270111'],
+]);
+const FRIDAY_CALENDAR = calendar([['Refuse collection', 'DTSTART;VALUE=DATE:20261204', 'RRULE:FREQ=WEEKLY;BYDAY=FR']]);
+
+/** Publishes the calendars of the five addresses in test/fixtures/adapters/per-address/addresses.csv. */
+export function publish(ics: FakeIcs): void {
+  ics.calendars.set('100032000001', THURSDAY_CALENDAR);
+  ics.calendars.set('100032000002', MONDAY_CALENDAR);
+  for (const uprn of ['100032000003', '100032000004', '100032000005']) ics.calendars.set(uprn, FRIDAY_CALENDAR);
+}
+
