@@ -110,6 +110,8 @@ export function resolveCouncilEndpoints(
 }
 
 /** Name, fallback link and whether it collects waste, for every council: what an error about a council needs. */
-export function councilDirectoryOf(councils: readonly CouncilRecord[]): Map<string, { name: string; fallbackUrl: string; collectsWaste: boolean }> {
-  return new Map(councils.map((c) => [c.code, { name: c.name, fallbackUrl: councilFallbackUrl(c), collectsWaste: c.collectsWaste }]));
+export function councilDirectoryOf(
+  councils: readonly CouncilRecord[],
+): Map<string, { name: string; fallbackUrl: string; collectsWaste: boolean; nation: string; tier: string }> {
+  return new Map(councils.map((c) => [c.code, { name: c.name, fallbackUrl: councilFallbackUrl(c), collectsWaste: c.collectsWaste, nation: c.nation, tier: c.tier }]));
 }

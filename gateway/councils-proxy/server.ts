@@ -41,7 +41,8 @@ import { ResponseFreshness } from '../response-cache/freshness.js';
 
 export interface CouncilsProxyOptions {
   councilEndpoints: ReadonlyMap<string, CouncilEndpoint>;
-  councilDirectory: ReadonlyMap<string, CouncilDescription>;
+  /** Nation and tier (councilDirectoryOf gives them) let the national service views filter by them. */
+  councilDirectory: ReadonlyMap<string, CouncilDescription & { nation?: string; tier?: string }>;
   port?: number;
   host?: string;
   /** Retries, circuit breakers, response size limit and the entity cache, as in the gateway. */
@@ -89,7 +90,7 @@ export async function startCouncilsProxy(options: CouncilsProxyOptions): Promise
     metrics,
   });
   const schema = standardCouncilSchema();
-  const national = await startSubgraphServer(nationalSubgraphSchema({ councils: built.router, councilCodes: () => [...options.councilEndpoints.keys()] }));
+  const national = await startSubgraphServer(nationalSubgraphSchema({ councils: built.router, councilCodes: () => [...options.councilEndpoints.keys()], councilDirectory: options.councilDirectory }));
   const operations = new OperationKinds(options.operationKindsCacheSize ?? 1000);
   const metricsAccess: MetricsAccessOptions = typeof options.metrics === 'object' ? options.metrics : {};
   const maxCouncils = options.maxCouncilsPerRequest ?? DEFAULT_MAX_COUNCILS_PER_OPERATION;

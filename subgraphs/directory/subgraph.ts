@@ -93,7 +93,11 @@ export function directorySubgraphSchema(data: DirectoryData): GraphQLSchema {
       council: (ref: { councilCode: string }) => councils.get(ref.councilCode) ?? null,
     },
     Council: {
-      __resolveReference: (ref: { code: string }) => councils.get(ref.code) ?? null,
+      // A copy: the registry's records are frozen, and @apollo/subgraph adds `__typename` to what this returns.
+      __resolveReference: (ref: { code: string }) => {
+        const council = councils.get(ref.code);
+        return council ? { ...council } : null;
+      },
       parent: (council: CouncilRecord) => (council.parentCode ? councils.get(council.parentCode) ?? null : null),
       children: (council: CouncilRecord) => councils.children(council.code),
     },
