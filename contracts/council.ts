@@ -52,3 +52,19 @@ export interface CouncilRecord {
 export function councilFallbackUrl(council: Pick<CouncilRecord, 'binDayUrl' | 'website'>): string {
   return council.binDayUrl ?? council.website;
 }
+
+/**
+ * Every council-owned entity of the standard carries its council's GSS code in its key: `code` on
+ * `Council`, `councilCode` on every other entity. The gateway routes by it; a council host serving many
+ * councils at one URL splits a batch by it.
+ */
+export function councilKeyFieldOf(typename: string): 'code' | 'councilCode' {
+  return typename === 'Council' ? 'code' : 'councilCode';
+}
+
+/** The council a representation (`{ __typename, ...key }`) belongs to, or undefined when its key names none. */
+export function councilCodeOfRepresentation(representation: { __typename?: unknown } & Record<string, unknown>): GssCode | undefined {
+  if (typeof representation.__typename !== 'string') return undefined;
+  const value = representation[councilKeyFieldOf(representation.__typename)];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

@@ -12,6 +12,12 @@ export interface CouncilEndpoint {
   /** The council's own bin-day page, else its homepage: shown when its service fails. */
   fallbackUrl: string;
   timeoutMs: number;
+  /**
+   * A host serving this council together with others, which takes one request for all of them (the
+   * registry's `hostUrl`). It applies only while the council is still at `councilUrl`: a council moved to
+   * an endpoint of its own is asked there, alone.
+   */
+  sharedHost?: { batchUrl: string; councilUrl: string };
 }
 
 const GSS_CODE = z.string().regex(GSS_CODE_PATTERN, 'must be a GSS code such as E06000038');
@@ -22,6 +28,8 @@ const RegistryFile = z
       .object({
         /** `{code}` becomes the GSS code and `{councilHost}` the local council host's URL. */
         url: z.string().min(1).optional(),
+        /** Where the host behind `url` takes one request for all its councils (`{councilHost}` as in `url`). */
+        hostUrl: z.string().min(1).optional(),
         timeoutMs: z.number().int().min(50).max(60_000).default(2000),
       })
       .strict()
@@ -32,6 +40,8 @@ const RegistryFile = z
           .object({
             code: GSS_CODE,
             url: z.string().url(),
+            /** A supplier hosting several councils: where its host takes one request for all of them. */
+            hostUrl: z.string().url().optional(),
             timeoutMs: z.number().int().min(50).max(60_000).optional(),
             fallbackUrl: z.string().url().optional(),
           })
@@ -98,12 +108,16 @@ export function resolveCouncilEndpoints(
     if (!template) continue;
     const url = fill(template, council.code);
     if (/\{\w+\}/.test(url)) throw new CouncilRegistryError(`${source}: ${council.code}: URL ${url} has an unknown {placeholder}`);
+    const hostTemplate = entry ? entry.hostUrl : config.defaults.hostUrl;
+    const batchUrl = hostTemplate ? fill(hostTemplate, council.code) : undefined;
+    if (batchUrl && /\{\w+\}/.test(batchUrl)) throw new CouncilRegistryError(`${source}: ${council.code}: host URL ${batchUrl} has an unknown {placeholder}`);
     endpoints.set(council.code, {
       code: council.code,
       name: council.name,
       url,
       fallbackUrl: entry?.fallbackUrl ?? councilFallbackUrl(council),
       timeoutMs: entry?.timeoutMs ?? config.defaults.timeoutMs,
+      ...(batchUrl ? { sharedHost: { batchUrl, councilUrl: url } } : {}),
     });
   }
   return endpoints;

@@ -34,6 +34,7 @@ import { forCouncil, type PerCouncil } from '../resilience/per-council.js';
 import { mapCouncilErrors, type CouncilIdentity } from './council-errors.js';
 import { CouncilFailure, httpCouncilTransport, publicReason, type CouncilAnswer, type CouncilFailureReason, type CouncilTransport } from './council-http.js';
 import { checkEntity, EntityFetchPlans, type EntityCheck, type EntityFetchPlan } from './entity-selection.js';
+import { HostBatches } from './host-batch.js';
 import {
   mergeCouncilResults,
   partitionByCouncil,
@@ -149,6 +150,8 @@ interface EntityFetch {
   scope: RequestScope | undefined;
   /** The query and its variables as one text, made once per fetch for the in-flight keys of every council. */
   identity?: string;
+  /** The requests of this fetch to councils that share a host, one per host (host-batch.ts). */
+  hostBatches?: HostBatches;
 }
 
 interface ResolvedCache {
@@ -337,13 +340,12 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
       const answer = await this.policies.run({ councilCode: code, endpointUrl: endpoint.url }, { deadline, idempotent: fetch.plan.isQuery }, async () => {
         const started = performance.now();
         try {
-          const response = await this.transport.send(endpoint, {
-            payload,
-            requestId: fetch.requestId,
-            signal: deadline.signal,
-            timeoutMs: endpoint.timeoutMs,
-            maxResponseBytes,
-          });
+          const request = { payload, requestId: fetch.requestId, signal: deadline.signal, timeoutMs: endpoint.timeoutMs, maxResponseBytes };
+          // A council still served by its registry host goes in that host's one request for this fetch.
+          const batchUrl = fetch.plan.isQuery && endpoint.sharedHost?.councilUrl === endpoint.url ? endpoint.sharedHost.batchUrl : undefined;
+          const response = batchUrl
+            ? await (fetch.hostBatches ??= new HostBatches(this.transport, this.clock)).send(batchUrl, endpoint, request)
+            : await this.transport.send(endpoint, request);
           // Checked inside the breaker's run, so an answer that breaks the standard counts against the council.
           const checked = checkAnswer(fetch.plan, response, representations, council);
           this.options.onCouncilRequest?.({ councilCode: code, durationMs: performance.now() - started, ok: checked.invalid === undefined, reason: checked.invalid?.reason });

@@ -34,7 +34,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { councilKeyFieldOf, type Representation } from './partition.js';
+import { councilKeyFieldOf } from '../../contracts/council.js';
+import type { Representation } from './partition.js';
 import { councilStandardSchema } from './standard-schema.js';
 import { scalarProblem } from './standard-values.js';
 

@@ -3,6 +3,7 @@
 //
 // The contract the gateway relies on (executeQueryPlan.ts): `_entities` comes back with exactly as many
 // items as representations, in the same order, and error paths ["_entities", i, ...] use the gateway's i.
+import { councilCodeOfRepresentation } from '../../contracts/council.js';
 import { stableJson } from '../cache/stable-json.js';
 
 export type Representation = Record<string, unknown> & { __typename: string };
@@ -23,14 +24,8 @@ export interface CouncilBatch {
   originalIndexes: number[][];
 }
 
-/** Council-owned entities carry the council's GSS code in their key: `code` on Council, `councilCode` elsewhere. */
-export function councilKeyFieldOf(typename: string): 'code' | 'councilCode' {
-  return typename === 'Council' ? 'code' : 'councilCode';
-}
-
 export function councilCodeOf(representation: Representation): string | undefined {
-  const value = representation[councilKeyFieldOf(representation.__typename)];
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+  return councilCodeOfRepresentation(representation);
 }
 
 export interface Partition {

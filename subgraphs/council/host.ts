@@ -1,10 +1,11 @@
 // A council host: one process serving many councils, each at its own URL path
 // (/councils/<GSS code>/graphql), all over one shared subgraph schema.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleGraphQLRequest, sendJson } from '../../lib/http/apollo-handler.js';
+import { graphqlErrorBody, handleGraphQLRequest, readJsonBody, sendJson, sendRefusal } from '../../lib/http/apollo-handler.js';
 import { listen, type RunningServer } from '../../lib/http/listen.js';
 import { startSubgraphServer } from '../../lib/http/serve-schema.js';
 import type { CouncilDataSource } from './data-source.js';
+import { answerHostBatch, hostBatchRequestOf } from './host-batch.js';
 import { councilSubgraphSchema, createCouncilRequestContext, type CouncilRequestContext, type DisruptionReader } from './subgraph.js';
 
 export interface CouncilHostOptions {
@@ -18,10 +19,15 @@ export interface CouncilHostOptions {
 
 export interface CouncilHost extends RunningServer {
   councilUrl(code: string): string;
+  /** Where one request can carry the representations of every council this host serves (host-batch.ts). */
+  hostUrl: string;
   councilCodes(): string[];
 }
 
 const COUNCIL_PATH = /^\/councils\/([A-Z]\d{8})\/graphql\/?$/;
+const HOST_PATH = /^\/councils\/graphql\/?$/;
+/** A batch for every council of a host is larger than one council's request. */
+const HOST_BATCH_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 export async function startCouncilHost(options: CouncilHostOptions): Promise<CouncilHost> {
   const sources = new Map<string, CouncilDataSource>();
@@ -38,6 +44,26 @@ export async function startCouncilHost(options: CouncilHostOptions): Promise<Cou
         return;
       }
       if (options.extraRoutes && (await options.extraRoutes(req, res, url))) return;
+      if (HOST_PATH.test(url.pathname)) {
+        // JSON POSTs only: never a simple request a browser could be tricked into sending.
+        if (req.method !== 'POST' || !/^application\/json/i.test(req.headers['content-type'] ?? '')) {
+          sendJson(res, 405, graphqlErrorBody('POST an _entities request as application/json.', 'BAD_REQUEST'), { allow: 'POST' });
+          return;
+        }
+        const read = await readJsonBody(req, HOST_BATCH_BODY_LIMIT_BYTES);
+        if ('refusal' in read) return sendRefusal(res, read.refusal);
+        const request = hostBatchRequestOf(read.body);
+        if (!request) {
+          sendJson(res, 400, graphqlErrorBody('This URL answers _entities requests for the councils of this host: send a query and variables.representations.', 'BAD_REQUEST'));
+          return;
+        }
+        const answer = await answerHostBatch(apollo, request, (code) => {
+          const source = sources.get(code);
+          return source ? Promise.resolve(createCouncilRequestContext(source, disruptions)) : undefined;
+        });
+        sendJson(res, answer.status, answer.body);
+        return;
+      }
       const match = COUNCIL_PATH.exec(url.pathname);
       if (!match) {
         sendJson(res, 404, { error: 'Not found. Council subgraphs are at /councils/<GSS code>/graphql.' });
@@ -56,6 +82,7 @@ export async function startCouncilHost(options: CouncilHostOptions): Promise<Cou
   return {
     ...running,
     councilUrl: (code) => `${running.url}/councils/${code}/graphql`,
+    hostUrl: `${running.url}/councils/graphql`,
     councilCodes: () => [...sources.keys()],
     close: async () => {
       await running.close();

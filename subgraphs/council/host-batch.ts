@@ -1,0 +1,75 @@
+// One request for every council of a host. A host serving many councils (the embedded default, or a supplier
+// hosting several) also answers at /councils/graphql: an `_entities` request whose representations belong to
+// any of its councils. Isolation stays as at each council's own URL: the batch is split by the GSS code in
+// each representation's key, and each council's part is executed as that council alone (its own context,
+// its own data source), so a representation is only ever resolved as its own council. A representation of
+// a council this host does not serve is null. The parts are put back in the order they were asked, with
+// error paths re-numbered to the batch's indexes.
+import type { ApolloServer } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { councilCodeOfRepresentation } from '../../contracts/council.js';
+import type { CouncilRequestContext } from './subgraph.js';
+
+export interface HostBatchRequest {
+  query: string;
+  operationName?: string;
+  variables: Record<string, unknown> & { representations: unknown[] };
+}
+
+export interface HostBatchAnswer {
+  status: number;
+  body: { data?: { _entities: unknown[] } | null; errors?: GraphQLFormattedError[] };
+}
+
+/** Undefined when the body is not an `_entities` request this endpoint serves. */
+export function hostBatchRequestOf(body: unknown): HostBatchRequest | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const { query, operationName, variables } = body as Record<string, unknown>;
+  if (typeof query !== 'string' || variables === null || typeof variables !== 'object') return undefined;
+  if (!Array.isArray((variables as { representations?: unknown }).representations)) return undefined;
+  return { query, operationName: typeof operationName === 'string' ? operationName : undefined, variables: variables as HostBatchRequest['variables'] };
+}
+
+export async function answerHostBatch(
+  apollo: ApolloServer<CouncilRequestContext>,
+  request: HostBatchRequest,
+  contextFor: (councilCode: string) => Promise<CouncilRequestContext> | undefined,
+): Promise<HostBatchAnswer> {
+  const { representations, ...variables } = request.variables;
+  const parts = new Map<string, number[]>();
+  representations.forEach((representation, index) => {
+    const code = representation !== null && typeof representation === 'object' ? councilCodeOfRepresentation(representation as Record<string, unknown>) : undefined;
+    if (!code) return;
+    let indexes = parts.get(code);
+    if (!indexes) parts.set(code, (indexes = []));
+    indexes.push(index);
+  });
+
+  const entities: unknown[] = new Array(representations.length).fill(null);
+  const errors: GraphQLFormattedError[] = [];
+  const answers = await Promise.all(
+    [...parts].map(async ([code, indexes]) => {
+      const context = contextFor(code);
+      if (!context) return { indexes, result: undefined }; // not served here: its entities stay null
+      const response = await apollo.executeOperation(
+        { query: request.query, operationName: request.operationName, variables: { ...variables, representations: indexes.map((i) => representations[i]) } },
+        { contextValue: await context },
+      );
+      return { indexes, result: response.body.kind === 'single' ? response.body.singleResult : undefined, status: response.http.status };
+    }),
+  );
+  for (const { indexes, result, status } of answers) {
+    if (!result) continue;
+    // The query is the same for every part: if it is refused (parse, validation, variables), the whole batch is.
+    if (result.data === undefined || (status ?? 200) >= 400) return { status: status ?? 400, body: { errors: result.errors ? [...result.errors] : [] } };
+    const part = (result.data?._entities as unknown[] | undefined) ?? [];
+    indexes.forEach((batchIndex, j) => (entities[batchIndex] = part[j] ?? null));
+    for (const error of result.errors ?? []) {
+      const local = error.path?.[0] === '_entities' && typeof error.path[1] === 'number' ? error.path[1] : undefined;
+      // An error about a council's whole part is pinned to its first entity, so it stays that council's.
+      const batchIndex = indexes[local ?? 0];
+      errors.push({ ...error, path: ['_entities', batchIndex, ...(local === undefined ? [] : error.path!.slice(2))] });
+    }
+  }
+  return { status: 200, body: { data: { _entities: entities }, ...(errors.length ? { errors } : {}) } };
+}
