@@ -45,8 +45,12 @@ export interface CostContext {
   today: IsoDate;
 }
 
-/** A number known from the document, or one that depends on the request's variables. */
-type Amount = number | ((variables: Variables, context: CostContext) => number);
+/**
+ * A number known from the document, or one that depends on the request's variables. `memo` holds the values
+ * of fragments already evaluated for this request: a fragment spread ten times, in a fragment spread ten
+ * times, is worked out once, not a hundred times (a hostile document can nest dozens of such levels).
+ */
+type Amount = number | ((variables: Variables, context: CostContext, memo: Map<object, number>) => number);
 
 export interface CostPlan {
   /** One part per root field, named by its response key (the alias, if any). */
@@ -68,14 +72,24 @@ const PROPERTIES_PER_POSTCODE = 50;
 const OTHER_LIST = 10;
 
 const add = (a: Amount, b: Amount): Amount =>
-  typeof a === 'number' && typeof b === 'number' ? a + b : (v, c) => evaluate(a, v, c) + evaluate(b, v, c);
+  typeof a === 'number' && typeof b === 'number' ? a + b : (v, c, m) => evaluate(a, v, c, m) + evaluate(b, v, c, m);
 const times = (a: Amount, b: Amount): Amount => {
   if (a === 0 || b === 0) return 0;
   if (typeof a === 'number' && typeof b === 'number') return a * b;
-  return (v, c) => evaluate(a, v, c) * evaluate(b, v, c);
+  return (v, c, m) => evaluate(a, v, c, m) * evaluate(b, v, c, m);
 };
-const evaluate = (amount: Amount, variables: Variables, context: CostContext): number =>
-  typeof amount === 'number' ? amount : amount(variables, context);
+const evaluate = (amount: Amount, variables: Variables, context: CostContext, memo: Map<object, number>): number =>
+  typeof amount === 'number' ? amount : amount(variables, context, memo);
+/** A fragment's amount, evaluated at most once per request however often it is spread. */
+const once = (amount: Amount): Amount => {
+  if (typeof amount === 'number') return amount;
+  const memoised = (variables: Variables, context: CostContext, memo: Map<object, number>): number => {
+    let value = memo.get(memoised);
+    if (value === undefined) memo.set(memoised, (value = amount(variables, context, memo)));
+    return value;
+  };
+  return memoised;
+};
 
 function argumentOf(field: FieldNode, name: string): ((variables: Variables) => unknown) | undefined {
   const node = field.arguments?.find((a) => a.name.value === name)?.value;
@@ -111,6 +125,8 @@ export function planOperationCost(
   ownership: CouncilOwnership,
 ): CostPlan {
   const everyCouncil: Amount = (_v, context) => context.councilCount;
+  // A fragment's cost depends only on whether it is inside a council's answer: compiled once for each.
+  const fragmentCosts = new Map<string, Amount>();
 
   function listSize(parent: string, field: FieldNode): Amount {
     const name = field.name.value;
@@ -150,14 +166,23 @@ export function planOperationCost(
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parentType;
         if (type) total = add(total, selectionCost(selection.selectionSet, type, inCouncilAnswer, spreading));
       } else {
-        const fragment = fragments.get(selection.name.value);
-        const type = fragment && schema.getType(fragment.typeCondition.name.value);
-        // Validation has refused cycles; the guard only keeps a bug from looping.
-        if (!fragment || !type || spreading.has(fragment.name.value)) continue;
-        total = add(total, selectionCost(fragment.selectionSet, type, inCouncilAnswer, new Set([...spreading, fragment.name.value])));
+        total = add(total, fragmentCost(selection.name.value, inCouncilAnswer, spreading));
       }
     }
     return total;
+  }
+
+  function fragmentCost(name: string, inCouncilAnswer: boolean, spreading: ReadonlySet<string>): Amount {
+    const key = `${name}\u0000${inCouncilAnswer}`;
+    const known = fragmentCosts.get(key);
+    if (known !== undefined) return known;
+    const fragment = fragments.get(name);
+    const type = fragment && schema.getType(fragment.typeCondition.name.value);
+    // Validation has refused cycles; the guard only keeps a bug from looping.
+    if (!fragment || !type || spreading.has(name)) return 0;
+    const cost = once(selectionCost(fragment.selectionSet, type, inCouncilAnswer, new Set([...spreading, name])));
+    fragmentCosts.set(key, cost);
+    return cost;
   }
 
   function fieldCost(field: FieldNode, parentType: GraphQLNamedType, inCouncilAnswer: boolean, spreading: ReadonlySet<string>): Amount {
@@ -174,7 +199,7 @@ export function planOperationCost(
     } else {
       // Answered elsewhere (the directory, the calendar): council fields below it need a request of their own.
       childrenInCouncilAnswer = false;
-      if (parent === 'Query' && ownership.isNationalRootField(field.name.value)) own = (_v, context) => context.councilCount;
+      if (parent === 'Query' && ownership.isNationalRootField(field.name.value)) own = everyCouncil;
     }
     if (!field.selectionSet) return own;
     const below = selectionCost(field.selectionSet, getNamedType(definition.type), childrenInCouncilAnswer, spreading);
@@ -184,19 +209,19 @@ export function planOperationCost(
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) return { parts: [] };
   const parts: Array<{ responseKey: string; field: string; cost: Amount }> = [];
-  const collect = (selectionSet: SelectionSetNode, spreading: ReadonlySet<string>) => {
+  // One part per root field; a fragment spread at the root is one part, named after the fragment.
+  const collect = (selectionSet: SelectionSetNode) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        parts.push({ responseKey: selection.alias?.value ?? selection.name.value, field: selection.name.value, cost: fieldCost(selection, rootType, false, spreading) });
+        parts.push({ responseKey: selection.alias?.value ?? selection.name.value, field: selection.name.value, cost: fieldCost(selection, rootType, false, new Set()) });
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        collect(selection.selectionSet, spreading);
+        collect(selection.selectionSet);
       } else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment && !spreading.has(fragment.name.value)) collect(fragment.selectionSet, new Set([...spreading, fragment.name.value]));
+        parts.push({ responseKey: `...${selection.name.value}`, field: `...${selection.name.value}`, cost: fragmentCost(selection.name.value, false, new Set()) });
       }
     }
   };
-  collect(operation.selectionSet, new Set());
+  collect(operation.selectionSet);
   return { parts };
 }
 
@@ -211,15 +236,18 @@ function listLevels(type: GraphQLType): number {
 export function operationCost(plan: CostPlan, variables: Variables, context: CostContext): OperationCost {
   let total = 0;
   let costliest: OperationCost['costliest'];
+  const memo = new Map<object, number>();
   for (const part of plan.parts) {
-    const cost = evaluate(part.cost, variables, context);
+    const cost = evaluate(part.cost, variables, context, memo);
     total += cost;
     if (cost > 0 && (!costliest || cost > costliest.cost)) costliest = { responseKey: part.responseKey, field: part.field, cost };
   }
   return { total, costliest };
 }
 
-const number = (n: number) => Math.round(n).toLocaleString('en-GB');
+/** Past a billion the exact figure says nothing more (a hostile document can reach 10^60 and beyond). */
+const HUGE = 1e9;
+const number = (n: number) => (n > HUGE ? `more than ${HUGE.toLocaleString('en-GB')}` : Math.round(n).toLocaleString('en-GB'));
 
 export function operationTooCostly(cost: OperationCost, limit: number): GraphQLError {
   const part = cost.costliest;
@@ -227,9 +255,9 @@ export function operationTooCostly(cost: OperationCost, limit: number): GraphQLE
     ? ` Its costliest part is \`${part.responseKey === part.field ? part.field : `${part.responseKey}: ${part.field}`}\` at ${number(part.cost)}.`
     : '';
   return new GraphQLError(
-    `This operation would cost about ${number(cost.total)} (the councils it can reach times the work asked of each); ` +
+    `This operation would cost ${cost.total > HUGE ? '' : 'about '}${number(cost.total)} (the councils it can reach times the work asked of each); ` +
       `one operation may cost at most ${number(limit)}.${costliest} Ask fewer councils at a time (\`councils(codes: [...])\`), ` +
       'fewer council fields or shorter collection ranges, or split it into several operations.',
-    { extensions: { code: ErrorCode.OPERATION_TOO_COSTLY, cost: Math.round(cost.total), limit, http: { status: 400 } } },
+    { extensions: { code: ErrorCode.OPERATION_TOO_COSTLY, cost: Math.round(Math.min(cost.total, Number.MAX_SAFE_INTEGER)), limit, http: { status: 400 } } },
   );
 }

@@ -161,6 +161,17 @@ describe('a small request cannot cause large work', () => {
     expect(gateway.councilsAsked).toEqual([]);
   });
 
+  it('refuses a fragment bomb (each fragment spreading the next ten times, 60 deep) at once, without an absurd figure', async () => {
+    const levels = Array.from({ length: 60 }, (_, i) => `fragment F${i} on Query { ${Array(10).fill(`...F${i + 1}`).join(' ')} }`);
+    const query = `query($c: [ID!]) { ...F0 } ${levels.join(' ')} fragment F60 on Query { councils(codes: $c) { services { name } } }`;
+    const answer = await send(gateway.url, { query, variables: { c: [READING] } });
+    expect(answer.status).toBe(400);
+    expect(answer.errors![0].extensions).toMatchObject({ code: 'OPERATION_TOO_COSTLY', limit: 5000 });
+    expect(answer.errors![0].message).toMatch(/^This operation would cost more than 1,000,000,000 .* Its costliest part is `\.\.\.F0` at more than 1,000,000,000\./);
+    expect(answer.elapsedMs).toBeLessThan(5_000); // generous for a shared machine: the analysis is linear in the document
+    expect(gateway.councilsAsked).toEqual([]);
+  });
+
   it('lets a few councils’ services through: the cost counts only the councils named', async () => {
     const answer = await send(gateway.url, { query: `{ councils(codes: ["${READING}", "E06000023"]) { code services { name } } }` });
     expect(answer.status).toBe(200);

@@ -85,6 +85,15 @@ describe('the cost of an operation', () => {
     expect(costOf(spreads)).toBe(20 * COUNCILS);
   });
 
+  it('works out a fragment spread tenfold through 60 levels once per level, not 10^60 times', () => {
+    const levels = Array.from({ length: 60 }, (_, i) => `fragment F${i} on Query { ${Array(10).fill(`...F${i + 1}`).join(' ')} }`);
+    const source = `query($c: [ID!]) { ...F0 } ${levels.join(' ')} fragment F60 on Query { councils(codes: $c) { services { name } } }`;
+    const started = performance.now();
+    const cost = costOf(source, { c: ['E06000038'] });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(cost).toBeGreaterThan(1e59);
+  });
+
   it('reaches only the councils a list of codes names, literal or variable', () => {
     expect(costOf('{ councils(codes: ["E06000038", "E06000023"]) { services { name } dataSource { kind } } }')).toBe(4);
     const source = 'query($codes: [ID!]) { councils(codes: $codes) { services { name } } }';
