@@ -11,6 +11,7 @@ import type { Collection, Service } from '../../../domain/types.js';
 import type { CouncilDataSource, DataSourceInfo, DateRange, PropertyRecord } from '../data-source.js';
 import { decodeSampleUprn, encodeSampleUprn } from './sample-uprn.js';
 import { sampleServicesFor, type SampleService } from './sample-services.js';
+import { festiveMoves } from './festive-moves.js';
 import { hashOf } from './hash.js';
 
 export const SAMPLE_NOTICE =
@@ -48,11 +49,13 @@ export class SampleCouncilSource implements CouncilDataSource {
   ) {
     this.councilCode = council.code;
     this.sampleServices = sampleServicesFor(council);
-    this.rules = {
-      division: divisionForNation(council.nation),
-      // Many Scottish councils work through public holidays; English and Welsh ones mostly slip a day.
-      policy: council.nation === 'SCOTLAND' ? { kind: 'work-through' } : { kind: 'slip' },
-    };
+    const division = divisionForNation(council.nation);
+    this.rules =
+      council.nation === 'SCOTLAND'
+        ? // Many Scottish councils work through public holidays, but not Christmas and New Year (festive-moves.ts).
+          { division, policy: { kind: 'work-through' }, table: festiveMoves(bankHolidays, division) }
+        : // English, Welsh and Northern Irish ones mostly slip a day, which never lands on a holiday.
+          { division, policy: { kind: 'slip' } };
   }
 
   info(): DataSourceInfo {
@@ -76,6 +79,11 @@ export class SampleCouncilSource implements CouncilDataSource {
       const count = 3 + (hashOf(`count:${decoded.postcode}`) % 5);
       return decoded.index < count ? this.property(decoded.postcode, decoded.index) : null;
     });
+  }
+
+  /** A street's properties share their rounds, so their schedule is worked out once (schedule-memo.ts). */
+  scheduleKeyOf(property: PropertyRecord): string {
+    return roundScheduleKey(property);
   }
 
   async collections(property: PropertyRecord, range: DateRange): Promise<Collection[]> {
