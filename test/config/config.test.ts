@@ -1,9 +1,11 @@
 // The configuration module: every setting declared once, read from the environment once at start and
 // validated whole, with errors that name the variable; then passed down as the parts' options.
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, SETTINGS, unknownBinfoVariables } from '../../config/config.js';
 import { councilsProxyOptionsFrom, gatewayOptionsFrom, workerCountFrom } from '../../config/runtime-options.js';
+import { projectPath } from '../../lib/project-path.js';
 import { silentLogger } from '../resilience/support/capture-logs.js';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -24,6 +26,11 @@ describe('the configuration', () => {
       expect(setting.doc.length, setting.env).toBeGreaterThan(10);
       expect(setting.format.length, setting.env).toBeGreaterThan(3);
     }
+  });
+
+  it('is documented in the README, every variable', () => {
+    const readme = readFileSync(projectPath('README.md'), 'utf8');
+    expect(Object.values(SETTINGS).map((s) => s.env).filter((name) => !readme.includes(`| \`${name}\` |`))).toEqual([]);
   });
 
   it('gives every default with an empty environment, as npm start always did', () => {
