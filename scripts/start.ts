@@ -123,8 +123,8 @@ async function main(): Promise<void> {
         port: config.councilsProxyPort,
         host,
         ...councilsProxyOptionsFrom(config, createLogger(config.logLevel)),
-        // GET /metrics to operators only (see edgeOptions below).
-        metrics: { bearerToken: process.env.BINFO_METRICS_TOKEN || undefined },
+        // GET /metrics to operators only: with the token (METRICS_PORT is the gateway's).
+        metrics: { bearerToken: config.metricsToken },
       });
       closers.push(async () => registry.close(), proxy.close);
       if (isClusterWorker()) reportWorkerReady(proxy.graphqlUrl);
