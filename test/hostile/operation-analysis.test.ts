@@ -143,6 +143,14 @@ describe('list arguments', () => {
     for (const coordinate of Object.keys(DEFAULT_LIST_LENGTHS)) expect(listPositions).toContain(coordinate);
   });
 
+  it('takes configured bounds as plain options: one named bound leaves the others in place, a bad one names itself', () => {
+    const configured = resolveOperationLimits({ listLengths: { 'Query.councils(codes:)': 50 }, maxOperationCost: 800 });
+    expect(configured.listLengths).toEqual({ ...DEFAULT_LIST_LENGTHS, 'Query.councils(codes:)': 50 });
+    expect(configured.maxOperationCost).toBe(800);
+    expect(() => resolveOperationLimits({ listLengths: { 'Query.councils(codes:)': 0 } })).toThrow('limits.listLengths["Query.councils(codes:)"] must be a positive whole number; got 0');
+    expect(() => resolveOperationLimits({ maxOperationCost: 1.5 })).toThrow('limits.maxOperationCost must be a positive whole number; got 1.5');
+  });
+
   it.each(['Query.councils(codes:)', 'Property.collections(serviceTypes:)'])('bounds %s: one more item than allowed is refused, literal or variable', (coordinate) => {
     const bound = listBound(coordinate);
     const [, type, field, argument] = /^(\w+)\.(\w+)\((\w+):\)$/.exec(coordinate)!;
