@@ -94,6 +94,7 @@ describe('the environment check', () => {
 describe('the clock check', () => {
   it.each([
     ['Date.now()', 'const t = Date.now();'],
+    ['Date.now passed on as a clock', 'const clock = { now: Date.now };'],
     ['new Date()', 'const today = new Date();'],
     ['new Date as a default argument', 'export function today(now: Date = new Date()) { return now; }'],
     ['new Date without parentheses', 'const d = new Date;'],

@@ -157,10 +157,10 @@ export function environmentReads(files: readonly SourceFile[], allowed: readonly
 }
 
 const CLOCK_READS: Array<[RegExp, string]> = [
-  [/\bDate\s*\.\s*now\s*\(/g, 'Date.now()'],
+  [/\bDate\s*\.\s*now\b/g, 'Date.now'],
   [/\bnew\s+Date\s*\(\s*\)/g, 'new Date() without an argument'],
   [/\bnew\s+Date\s*(?![\s(])/g, 'new Date without an argument'],
-  [/\bperformance\s*\.\s*now\s*\(/g, 'performance.now()'],
+  [/\bperformance\s*\.\s*now\b/g, 'performance.now'],
   [/\bprocess\s*\.\s*hrtime\b/g, 'process.hrtime'],
   [/\bprocess\s*\.\s*(?:argv|cwd)\b/g, 'process state (argv, cwd)'],
 ];
