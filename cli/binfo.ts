@@ -8,7 +8,11 @@ import { loadCouncilRegistry } from '../subgraphs/directory/council-registry.js'
 import { PostcodeIndex } from '../subgraphs/directory/postcode-index.js';
 import { httpPost } from './check/behaviour-probes.js';
 import { checkCouncil, formatCheckReport } from './check/check-council.js';
+import { addDays, daysBetween, isIsoDate, todayInLondon } from '../domain/dates.js';
 import { exportCouncils, progressBar, type ExportFormat } from './export/export-councils.js';
+import { gatewayClient } from './export/gateway-client.js';
+import { postcodeSampler } from './export/postcode-sample.js';
+import { exportSnapshot, snapshotProgress, SnapshotMismatchError } from './export/sqlite-snapshot.js';
 
 const HELP = `binfo: tools for the Binfo national graph of UK bin collections
 
@@ -23,9 +27,18 @@ Usage:
   binfo compose [--config supergraph.yaml] [--registry councils.yaml]
       Validate supergraph.yaml and the council registry and write supergraph.graphql.
 
-  binfo export [--gateway http://127.0.0.1:4000/graphql] [--format csv|ndjson] [--out file]
+  binfo export [--url http://localhost:4000/graphql] [--format csv|ndjson] [--out file]
       One row per waste-collecting council (services, types, frequencies, subscriptions, data age),
-      streamed to stdout or --out, with a progress bar on a terminal.
+      streamed to stdout or --out, with a progress bar on a terminal. (--gateway is the same as --url.)
+
+  binfo export --format sqlite --out national.sqlite [--collections --from 2026-12-01 --to 2027-01-31]
+               [--postcodes-per-council 3] [--councils E06000038,E06000023] [--url ...]
+      A research snapshot in one SQLite file: councils, services and, with --collections, sampled properties
+      and every collection in the range (status, original date, reason), plus a failures table naming each
+      council that could not answer and why. Progress on stderr. Interrupted (Ctrl-C), it keeps every
+      council finished; rerun the same command to continue. README "Research snapshot" has example SQL.
+      --postcodes-per-council  postcodes asked per council, spread through its postcodes (default 3)
+      --from, --to             the collections' range (default today and the 13 days after; at most 366 days)
 
   binfo --help
 `;
@@ -75,15 +88,72 @@ async function compose(args: string[]): Promise<number> {
 }
 
 async function exportCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { gateway: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      gateway: { type: 'string' },
+      url: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      collections: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'postcodes-per-council': { type: 'string' },
+      councils: { type: 'string' },
+    },
+  });
+  if (values.format === 'sqlite') return snapshotCommand(values);
   const format = (values.format ?? 'csv') as ExportFormat;
-  if (format !== 'csv' && format !== 'ndjson') fail(`--format must be csv or ndjson, not ${values.format}`);
-  const url = values.gateway ?? 'http://127.0.0.1:4000/graphql';
+  if (format !== 'csv' && format !== 'ndjson') fail(`--format must be csv, ndjson or sqlite, not ${values.format}`);
+  if (values.collections) fail('--collections needs --format sqlite (one row per collection does not fit a row per council)');
+  const url = values.url ?? values.gateway ?? 'http://127.0.0.1:4000/graphql';
   const out = values.out ? createWriteStream(values.out) : process.stdout;
   const result = await exportCouncils(httpPost(url, 60_000), { format, out, onProgress: process.stderr.isTTY ? progressBar(process.stderr) : undefined });
   if (values.out) await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
   console.error(`Exported ${result.rows} councils${result.errors ? ` (${result.errors} could not answer; see the error column)` : ''}`);
   return 0;
+}
+
+async function snapshotCommand(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const out = text('out');
+  if (!out) fail('--format sqlite needs --out <file>, e.g. --out national.sqlite');
+  const url = text('url') ?? text('gateway') ?? 'http://localhost:4000/graphql';
+  const from = text('from') ?? todayInLondon(new Date());
+  if (!isIsoDate(from)) fail(`--from must be a date written YYYY-MM-DD, not "${from}"`);
+  const to = text('to') ?? addDays(from, 13);
+  if (!isIsoDate(to)) fail(`--to must be a date written YYYY-MM-DD, not "${to}"`);
+  if (daysBetween(from, to) < 0 || daysBetween(from, to) > 365) fail(`--from ${from} --to ${to}: the range must run forwards and span at most 366 days`);
+  const perCouncil = Number(text('postcodes-per-council') ?? 3);
+  if (!Number.isInteger(perCouncil) || perCouncil < 1 || perCouncil > 50) fail('--postcodes-per-council must be a whole number from 1 to 50');
+  const councils = text('councils')?.split(',').map((code) => code.trim()).filter(Boolean);
+  const stop = new AbortController();
+  // The first Ctrl-C finishes the councils in flight and keeps them; a second one stops at once.
+  process.once('SIGINT', () => {
+    process.stderr.write('\nbinfo export: stopping after the councils in flight (Ctrl-C again to stop now)...\n');
+    stop.abort();
+  });
+  try {
+    const result = await exportSnapshot({
+      execute: gatewayClient(url),
+      out,
+      councils,
+      collections: values.collections ? { from, to, postcodesPerCouncil: perCouncil, postcodesOf: postcodeSampler(perCouncil) } : undefined,
+      signal: stop.signal,
+      onProgress: snapshotProgress(process.stderr),
+    });
+    const failed = result.failed ? `; ${result.failed} could not answer (see the failures table)` : '';
+    const resumed = result.alreadyDone ? ` (${result.alreadyDone} already done by an earlier run)` : '';
+    if (result.interrupted) {
+      console.error(`binfo export: interrupted with ${result.alreadyDone + result.answered + result.failed} of ${result.total} councils written to ${out}; run the same command again to continue.`);
+      return 130;
+    }
+    console.error(`binfo export: ${result.alreadyDone + result.answered} of ${result.total} councils answered${resumed}${failed}; written to ${out}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof SnapshotMismatchError) fail(error.message);
+    throw error;
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -3,8 +3,9 @@
 //
 // Service and Disruption carry an `id` unique across the national graph, so both clients' defaults are
 // right for them. Council and Property are entities keyed by GSS code (and UPRN): say so. Everything else
-// (Address, Collection, Frequency, Container, DataSource, ServiceSubscription, PostcodeLookup, BankHoliday)
-// has no identity of its own and is stored inside the object that holds it.
+// (Address, Collection, Frequency, Container, DataSource, ServiceSubscription, PostcodeLookup, BankHoliday,
+// and the national service views' CouncilService, ServiceSummary and its counts) has no identity of its own
+// and is stored inside the object that holds it.
 
 /** `new InMemoryCache({ typePolicies: APOLLO_TYPE_POLICIES })` (Apollo Client 3 or 4). */
 export const APOLLO_TYPE_POLICIES = {
@@ -24,9 +25,14 @@ export const GRAPHCACHE_KEYS = {
   BankHolidayCoverage: embedded,
   Collection: embedded,
   Container: embedded,
+  CouncilService: embedded,
   DataSource: embedded,
   DataSourceWarning: embedded,
   Frequency: embedded,
+  FrequencyCount: embedded,
   PostcodeLookup: embedded,
   ServiceSubscription: embedded,
+  ServiceSummary: embedded,
+  SubscriptionCount: embedded,
+  UnansweredCouncil: embedded,
 };

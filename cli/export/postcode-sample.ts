@@ -1,0 +1,37 @@
+// Which postcodes the research snapshot asks each council about. The national graph lists a council's
+// properties only by postcode (`Council.properties(postcode:)`) and offers no list of a council's
+// postcodes, so the snapshot samples them from the directory's own data, the shipped ONS postcode index:
+// N postcodes per council, spread evenly through its sorted postcodes (so not all from one street or one
+// collection round), the same N on every run, so a resumed snapshot asks what the first run would have.
+// Northern Ireland has no open postcode data: its councils get none, and the snapshot says so.
+import { PostcodeIndex } from '../../subgraphs/directory/postcode-index.js';
+
+/** The postcodes to ask a council about; empty when none are known. */
+export type PostcodesOf = (councilCode: string) => string[];
+
+/** N postcodes spread evenly through a sorted list: the middle of each of N equal slices. */
+export function spreadSample<T>(sorted: readonly T[], count: number): T[] {
+  if (count >= sorted.length) return [...sorted];
+  return Array.from({ length: count }, (_, i) => sorted[Math.floor(((i + 0.5) * sorted.length) / count)]);
+}
+
+/**
+ * Reads the index once, on first use (about two seconds for 2.6 million postcodes), keeping only each
+ * council's sample. `index` is the shipped one unless given (tests).
+ */
+export function postcodeSampler(perCouncil: number, index?: () => PostcodeIndex): PostcodesOf {
+  let samples: Map<string, string[]> | undefined;
+  return (councilCode) => {
+    if (!samples) {
+      const all = new Map<string, string[]>();
+      // entries() yields postcodes sorted by outward, then inward code.
+      for (const [postcode, code] of (index ?? PostcodeIndex.load)().entries()) {
+        let list = all.get(code);
+        if (!list) all.set(code, (list = []));
+        list.push(postcode);
+      }
+      samples = new Map([...all].map(([code, list]) => [code, spreadSample(list, perCouncil)]));
+    }
+    return samples.get(councilCode) ?? [];
+  };
+}
