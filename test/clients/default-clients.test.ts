@@ -3,7 +3,7 @@
 // graphql-request. Each runs every example query of the README and must get exactly what the graph answers
 // to a plain POST, with no error and no special header.
 import { createHash } from 'node:crypto';
-import { ApolloClient, HttpLink, InMemoryCache, gql as apolloGql } from '@apollo/client';
+import { ApolloClient, HttpLink, InMemoryCache, gql as apolloGql } from '@apollo/client/core';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { Client as UrqlClient, cacheExchange, fetchExchange, gql as urqlGql } from '@urql/core';
 import { GraphQLClient } from 'graphql-request';
