@@ -24,8 +24,6 @@ import { SampleCouncilSource } from '../subgraphs/council/sample/sample-source.j
 import { loadDirectoryData, startDirectory } from '../subgraphs/directory/server.js';
 import type { DirectoryData } from '../subgraphs/directory/subgraph.js';
 
-/** The project's council-host.yaml (npm start passes BINFO_COUNCIL_HOST_CONFIG's file). */
-export const DEFAULT_COUNCIL_HOST_CONFIG = resolve(PROJECT_ROOT, 'council-host.yaml');
 /** The project's councils.yaml (npm start passes BINFO_COUNCIL_REGISTRY's file). */
 export const DEFAULT_COUNCIL_REGISTRY = resolve(PROJECT_ROOT, 'councils.yaml');
 
