@@ -54,6 +54,7 @@ describe('the cost of an operation', () => {
     ],
     ['the README bank-holiday queries', '{ council(code: "S12000036") { name bankHolidayDivision upcomingBankHolidays(days: 28) { date title } } }'],
     ['the README national disruptions view', '{ disruptions(activeOn: "2026-12-01") { title reason effect area startsOn endsOn council { name binDayUrl } } }'],
+    ['issue 13’s query by service, with its national summary', '{ services(type: GARDEN_WASTE) { council { code name } service { name subscription { required } } } serviceSummary(type: GARDEN_WASTE) { __typename } }'],
     ['a year of collections for 100 properties', `{ properties(refs: [${Array.from({ length: 100 }, (_, i) => `{ councilCode: "E06000038", uprn: "${i}" }`).join(', ')}]) { address { singleLine } collections(from: "2026-01-01", to: "2026-12-31") { date } } }`],
   ])('%s stays within the default limit', (_name, source) => {
     const cost = costOf(source);
@@ -106,6 +107,11 @@ describe('the cost of an operation', () => {
     expect(costOf(source, { from: '2026-12-18' })).toBe(1); // 14 days
     expect(costOf(source, { from: '2026-01-01' })).toBe(27); // a year
     expect(costOf(source, { from: '2026-01-01', to: '2026-01-29' })).toBe(3);
+  });
+
+  it('counts a national root field as asking every council', () => {
+    expect(costOf('{ services(type: GARDEN_WASTE) { council { code } service { name } } }')).toBe(COUNCILS);
+    expect(costOf('{ services(type: GARDEN_WASTE) { council { dataSource { kind } } } }')).toBe(2 * COUNCILS);
   });
 
   it('counts nothing for fields no council answers', () => {
