@@ -8,8 +8,8 @@
 //   its range, `nextCollections` four (it looks eight weeks ahead). Below such a field the council answers in
 //   the same request, so only those range-priced fields add more (per property of a postcode).
 // - A list multiplies what is selected below it: `councils` by the number of `codes` given, else by every
-//   council the gateway can ask; a national root field (`disruptions`) asks every council itself and lists
-//   as many; `properties(refs:)` by its refs; a postcode's councils by one; a county's children by 12 (the
+//   council the gateway can ask; a national root field (`disruptions`, `services(type:)`) asks every
+//   council itself and lists as many; `properties(refs:)` by its refs; a postcode's councils by one; a county's children by 12 (the
 //   most of any county); the properties of a postcode by 50; any other list by 10.
 //
 // The document is compiled once (operation-analysis.ts caches it); a request only supplies its variables.
