@@ -1,6 +1,9 @@
 // How much one client operation may ask of the national graph. Each limit answers a way one request could
 // cost far more than it should: a huge document (tokens, body), a deep one (nested parent/children loops),
-// a wide one (aliases repeating an expensive field), and one that fans out to too many councils.
+// a wide one (aliases repeating an expensive field), a long list in an argument (20,000 council codes in a
+// 234 KB variable), one that fans out to too many councils (checked as it runs, council-fan-out.ts), and
+// one whose estimated cost, councils reached times work asked of each, is too high (before it runs,
+// operation-cost.ts).
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../schema/error-codes.js';
 import { DEFAULT_MAX_COUNCILS_PER_OPERATION } from './council-fan-out.js';
