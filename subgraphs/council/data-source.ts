@@ -77,6 +77,11 @@ export interface PropertyRecord {
   frequencies?: Record<string, Frequency>;
 }
 
+/** The schedule key of a source whose collections depend only on a property's services and their rounds. */
+export function roundScheduleKey(property: PropertyRecord): string {
+  return `rounds:${JSON.stringify(property.serviceIds.map((serviceId) => [serviceId, property.roundIds[serviceId] ?? null]))}`;
+}
+
 export interface DateRange {
   from: IsoDate;
   to: IsoDate;
@@ -93,4 +98,9 @@ export interface CouncilDataSource {
   propertiesByUprn(uprns: readonly string[]): Promise<(PropertyRecord | null)[]>;
   /** Collections of a property in an inclusive range, bank holidays applied; disruptions are applied by the kit. */
   collections(property: PropertyRecord, range: DateRange): Promise<Collection[]>;
+  /**
+   * Optional: a key that two properties share exactly when their collections are the same (e.g. their
+   * rounds), so the kit works a schedule out once for all of them (schedule-memo.ts). Absent: per property.
+   */
+  scheduleKeyOf?(property: PropertyRecord): string;
 }

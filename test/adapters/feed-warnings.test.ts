@@ -4,7 +4,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backOfficeCouncil } from '../../subgraphs/council/adapters/back-office/back-office-council.js';
 import { echoMapping } from '../../subgraphs/council/adapters/back-office/echo/echo-mapping.js';
-import { loadIcsCouncil } from '../../subgraphs/council/adapters/ics/ics-council.js';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadIcsCouncil, type IcsCouncilOptions } from '../../subgraphs/council/adapters/ics/ics-council.js';
 import { FeedWarningReporter } from '../../subgraphs/council/adapters/shared/feed-warnings.js';
 import { startFakeEcho, type FakeEcho } from './fake-echo.js';
 import { FIXTURES, bankHolidays, kitQuery } from './support.js';
@@ -13,7 +16,11 @@ const GEDLING = 'E07000173';
 const BROMLEY = 'E09000006';
 
 async function thursdayW() {
-  return loadIcsCouncil({
+  return loadIcsCouncil(await thursdayOptions());
+}
+
+async function thursdayOptions(): Promise<IcsCouncilOptions> {
+  return {
     councilCode: GEDLING,
     town: 'Gedling',
     baseDir: `${FIXTURES}feed-warnings`,
@@ -28,7 +35,7 @@ async function thursdayW() {
     changedCollections: { marker: '(Changed Collection)', withinDays: 7 },
     rules: { division: 'england-and-wales', policy: { kind: 'work-through' } },
     bankHolidays,
-  });
+  };
 }
 
 const COUNCIL_QUERY = `query($reps: [_Any!]!) {
@@ -114,6 +121,35 @@ describe('an ICS round whose feed contradicts itself', () => {
     ]);
     const exposition = await reporter.registry.metrics();
     expect(exposition).toContain('binfo_council_feed_warnings_total{council="E07000173",code="CHANGED_COLLECTION_WITHOUT_EXCLUSION"} 1');
+  });
+});
+
+describe('a round calendar that empties overnight', () => {
+  it('keeps its earlier rounds, marked stale, with a SCHEDULE_EMPTIED warning naming the round', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'binfo-emptied-'));
+    copyFileSync(`${FIXTURES}feed-warnings/rounds.csv`, join(dir, 'rounds.csv'));
+    copyFileSync(`${FIXTURES}feed-warnings/thursday-w.ics`, join(dir, 'thursday-w.ics'));
+    const options = { ...(await thursdayOptions()), baseDir: dir };
+    const first = await loadIcsCouncil(options);
+    writeFileSync(join(dir, 'thursday-w.ics'), 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nEND:VCALENDAR\r\n');
+    const second = await loadIcsCouncil(options, undefined, first.source);
+    const [property] = await second.source.propertiesByUprn(['100031299001']);
+    const range = { from: '2027-01-11', to: '2027-01-17' };
+    expect(await second.source.collections(property!, range)).toEqual(await first.source.collections(property!, range));
+    expect(second.source.info()).toMatchObject({
+      stale: true,
+      warnings: [
+        {
+          code: 'SCHEDULE_EMPTIED',
+          message: 'The calendar of round "Thursday W" now has no collections, where it had some before. Residents are shown the last good calendar, marked stale.',
+          round: 'Thursday W',
+        },
+      ],
+    });
+    // With no earlier read, an empty calendar is taken at its word.
+    const fresh = await loadIcsCouncil(options);
+    expect(fresh.source.info()).toMatchObject({ stale: false, warnings: [] });
+    expect(await fresh.source.propertiesByUprn(['100031299001'])).toEqual([expect.objectContaining({ serviceIds: [] })]);
   });
 });
 

@@ -12,6 +12,7 @@ import { perAddressIcsCouncil } from '../adapters/ics/per-address-ics.js';
 import { RefreshingSource } from '../adapters/refresh/refreshing-source.js';
 import type { FeedWarningReporter } from '../adapters/shared/feed-warnings.js';
 import type { LoadResult } from '../adapters/shared/load-result.js';
+import type { RoundScheduleSource } from '../adapters/shared/round-schedule-source.js';
 import type { CouncilDataSource } from '../data-source.js';
 import type { CouncilConfig } from './config-schema.js';
 
@@ -74,8 +75,9 @@ export function configuredCouncil(config: CouncilConfig, context: CouncilSourceC
         break;
       }
       const { calendars, rounds } = config as typeof config & Required<Pick<typeof config, 'calendars' | 'rounds'>>; // the schema requires both without calendarUrl
-      load = (signal) =>
-        loadIcsCouncil(
+      let lastGood: RoundScheduleSource | null = null; // a calendar emptied overnight keeps its earlier rounds
+      load = async (signal) => {
+        const result = await loadIcsCouncil(
           {
             ...common,
             calendars,
@@ -83,7 +85,11 @@ export function configuredCouncil(config: CouncilConfig, context: CouncilSourceC
             changedCollections: config.changedCollections,
           },
           signal,
+          lastGood,
         );
+        lastGood = result.source;
+        return result;
+      };
       break;
     }
     case 'csv':

@@ -32,7 +32,12 @@ export interface IcsCouncilOptions {
   notice?: string | null;
 }
 
-export async function loadIcsCouncil(options: IcsCouncilOptions, signal?: AbortSignal): Promise<LoadResult<RoundScheduleSource>> {
+/**
+ * `previous` is the last good read, if any: a round whose calendar had collections then and has none
+ * now keeps its earlier rounds, marked stale, with a SCHEDULE_EMPTIED warning. A calendar emptied
+ * overnight is far likelier a publishing fault than a round that stopped collecting.
+ */
+export async function loadIcsCouncil(options: IcsCouncilOptions, signal?: AbortSignal, previous?: RoundScheduleSource | null): Promise<LoadResult<RoundScheduleSource>> {
   const read = (location: string) => readResource(location, { baseDir: options.baseDir, timeoutMs: options.timeoutMs, signal });
   const catalogue = new ServiceCatalogue(options.services);
   const explain = bankHolidayExplainer(options.bankHolidays, options.rules.division);
@@ -76,6 +81,21 @@ export async function loadIcsCouncil(options: IcsCouncilOptions, signal?: AbortS
   }
   if (problems.length > 0) throw new DataFileError(problems);
 
+  let stale = false;
+  const before = previous?.snapshot().rounds;
+  for (const { round } of options.calendars) {
+    const had = before?.get(round);
+    const has = table.get(round);
+    if (!had || had.size === 0 || (has && has.size > 0)) continue;
+    table.set(round, new Map(had as Map<string, Round[]>));
+    stale = true;
+    feedWarnings.push({
+      code: 'SCHEDULE_EMPTIED',
+      message: `The calendar of round ${JSON.stringify(round)} now has no collections, where it had some before. Residents are shown the last good calendar, marked stale.`,
+      round,
+    });
+  }
+
   const input: PropertyRounds[] = assignments.map(({ uprn, address, rounds }) => ({ uprn, address, rounds: rounds.map((round) => ({ round })) }));
   const assembled = assembleProperties(input, table, catalogue);
   const messages = warnings.map(formatProblem);
@@ -92,6 +112,7 @@ export async function loadIcsCouncil(options: IcsCouncilOptions, signal?: AbortS
       rules: options.rules,
       bankHolidays: options.bankHolidays,
       warnings: feedWarnings,
+      stale,
     }),
     warnings: messages,
   };

@@ -5,7 +5,7 @@ import type { BankHolidayCalendar } from '../../../../domain/bank-holidays/calen
 import type { CouncilBankHolidayRules } from '../../../../domain/bank-holidays/policy.js';
 import { collectionsBetween, type Round } from '../../../../domain/schedule/engine.js';
 import type { Collection, Service } from '../../../../domain/types.js';
-import type { CouncilDataSource, DataSourceInfo, DataSourceKind, DataSourceWarning, DateRange, PropertyRecord } from '../../data-source.js';
+import { roundScheduleKey, type CouncilDataSource, type DataSourceInfo, type DataSourceKind, type DataSourceWarning, type DateRange, type PropertyRecord } from '../../data-source.js';
 
 /** Rounds by round name, then by service id. */
 export type RoundTable = ReadonlyMap<string, ReadonlyMap<string, readonly Round[]>>;
@@ -22,6 +22,8 @@ export interface RoundScheduleData {
   bankHolidays: BankHolidayCalendar;
   /** Problems found in the feed and worked around, served as dataSource.warnings. */
   warnings?: DataSourceWarning[];
+  /** Part of the data is an earlier read standing in for a broken one. */
+  stale?: boolean;
 }
 
 export class RoundScheduleSource implements CouncilDataSource {
@@ -41,7 +43,7 @@ export class RoundScheduleSource implements CouncilDataSource {
   }
 
   info(): DataSourceInfo {
-    return { kind: this.data.kind, notice: this.data.notice, updatedAt: this.data.loadedAt, stale: false, warnings: this.data.warnings ?? [] };
+    return { kind: this.data.kind, notice: this.data.notice, updatedAt: this.data.loadedAt, stale: this.data.stale ?? false, warnings: this.data.warnings ?? [] };
   }
 
   async services(): Promise<Service[]> {
@@ -54,6 +56,11 @@ export class RoundScheduleSource implements CouncilDataSource {
 
   async propertiesByUprn(uprns: readonly string[]): Promise<(PropertyRecord | null)[]> {
     return uprns.map((uprn) => this.byUprn.get(uprn) ?? null);
+  }
+
+  /** Properties on the same rounds share one schedule (schedule-memo.ts). */
+  scheduleKeyOf(property: PropertyRecord): string {
+    return roundScheduleKey(property);
   }
 
   async collections(property: PropertyRecord, range: DateRange): Promise<Collection[]> {
