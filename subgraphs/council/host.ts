@@ -6,6 +6,7 @@ import { listen, type RunningServer } from '../../lib/http/listen.js';
 import { startSubgraphServer } from '../../lib/http/serve-schema.js';
 import type { CouncilDataSource } from './data-source.js';
 import { answerHostBatch, hostBatchRequestOf } from './host-batch.js';
+import { withScheduleMemo } from './schedule-memo.js';
 import { councilSubgraphSchema, createCouncilRequestContext, type CouncilRequestContext, type DisruptionReader } from './subgraph.js';
 
 export interface CouncilHostOptions {
@@ -31,7 +32,8 @@ const HOST_BATCH_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 export async function startCouncilHost(options: CouncilHostOptions): Promise<CouncilHost> {
   const sources = new Map<string, CouncilDataSource>();
-  for (const source of options.sources) sources.set(source.councilCode, source);
+  // Each council's schedules are worked out once per schedule and range, not on every request.
+  for (const source of options.sources) sources.set(source.councilCode, withScheduleMemo(source));
   const disruptions = options.disruptions ?? null;
 
   const apollo = await startSubgraphServer<CouncilRequestContext>(councilSubgraphSchema());

@@ -8,7 +8,7 @@ import { addDays } from '../../../domain/dates.js';
 import { collectionsBetween, type Round } from '../../../domain/schedule/engine.js';
 import { describeFrequency } from '../../../domain/schedule/frequency.js';
 import type { Collection, Service } from '../../../domain/types.js';
-import type { CouncilDataSource, DataSourceInfo, DateRange, PropertyRecord } from '../data-source.js';
+import { roundScheduleKey, type CouncilDataSource, type DataSourceInfo, type DateRange, type PropertyRecord } from '../data-source.js';
 import { decodeSampleUprn, encodeSampleUprn } from './sample-uprn.js';
 import { sampleServicesFor, type SampleService } from './sample-services.js';
 import { festiveMoves } from './festive-moves.js';
