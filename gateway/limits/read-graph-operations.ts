@@ -5,6 +5,8 @@
 // never gets here: Apollo Server answers it 405 with `Allow: POST`.
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
+import { EdgeErrorCode } from '../../lib/http/apollo-handler.js';
+import { ErrorCode } from '../../schema/error-codes.js';
 
 const badRequest = (message: string, code: string) => new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
 
@@ -20,12 +22,12 @@ export function readGraphOperationsPlugin(): ApolloServerPlugin<BaseContext> {
               request.operationName
                 ? `The document has no operation named ${JSON.stringify(request.operationName)}.${choices}`
                 : `The document has several operations: name the one to run in "operationName".${choices}`,
-              'OPERATION_RESOLUTION_FAILURE',
+              ErrorCode.OPERATION_RESOLUTION_FAILURE,
             );
           }
           if (operation.operation !== 'query') {
             // The graph has no Mutation or Subscription root: the document is not valid for it.
-            throw badRequest(`The national graph is read-only and answers queries only, not a ${operation.operation}.`, 'GRAPHQL_VALIDATION_FAILED');
+            throw badRequest(`The national graph is read-only and answers queries only, not a ${operation.operation}.`, ErrorCode.GRAPHQL_VALIDATION_FAILED);
           }
         },
       };
@@ -39,8 +41,8 @@ export function readGraphOperationsPlugin(): ApolloServerPlugin<BaseContext> {
  * client's mistakes, in Apollo's own plain words: BAD_REQUEST.
  */
 export function codeApolloRefusal(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR' || !(error instanceof GraphQLError)) return formatted;
+  if (formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR || !(error instanceof GraphQLError)) return formatted;
   const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
   if (typeof status !== 'number' || status < 400 || status > 499) return formatted;
-  return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } };
+  return { ...formatted, extensions: { ...formatted.extensions, code: EdgeErrorCode.BAD_REQUEST } };
 }
