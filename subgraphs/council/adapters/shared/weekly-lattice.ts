@@ -47,84 +47,89 @@ export interface LatticeOptions {
 export const MAX_WEEKS = 8;
 const DEFAULT_WITHIN_DAYS = 6;
 
-interface Candidate {
-  lattice: WeeklyLattice;
-  /** Lower is better, compared in order. */
-  score: number[];
-}
-
 /** The simplest weekly lattice consistent with the dates (see the top of this file); null for an empty list. */
 export function inferWeeklyLattice(input: readonly IsoDate[], options: LatticeOptions = {}): WeeklyLattice | null {
   const dates = [...new Set(input)].sort();
   if (dates.length === 0) return null;
   const withinDays = options.withinDays ?? DEFAULT_WITHIN_DAYS;
-  let best: Candidate | null = null;
-  for (const weekday of [...new Set(dates.map(isoWeekday))].sort()) {
-    const sameDay = dates.filter((date) => isoWeekday(date) === weekday);
+  // Whole days from the first date: every candidate is tried, so the arithmetic stays on integers.
+  const days = dates.map((date) => daysBetween(dates[0], date));
+  const weekdays = dates.map(isoWeekday);
+  const likely = memoised(options.plausibleMove, dates[0]);
+  let best: { score: number[]; weekday: IsoWeekday; period: number; anchor: number } | null = null;
+  for (const weekday of [...new Set(weekdays)].sort()) {
+    const sameDay = days.filter((_, i) => weekdays[i] === weekday);
     for (let everyWeeks = 1; everyWeeks <= MAX_WEEKS; everyWeeks++) {
+      const period = 7 * everyWeeks;
       for (let phase = 0; phase < everyWeeks; phase++) {
-        const onLattice = sameDay.filter((date) => mod(daysBetween(sameDay[0], date) / 7 - phase, everyWeeks) === 0);
-        if (onLattice.length === 0) continue;
-        const candidate = evaluate(dates, onLattice, weekday, everyWeeks, withinDays, options.plausibleMove);
-        if (!best || compareScores(candidate.score, best.score) < 0) best = candidate;
+        const anchor = sameDay.find((day) => mod((day - sameDay[0]) / 7 - phase, everyWeeks) === 0);
+        if (anchor === undefined) continue;
+        const score = evaluate(days, anchor, period, withinDays, likely).score;
+        score.splice(3, 0, weekday >= 6 ? 1 : 0, everyWeeks);
+        if (!best || compareScores(score, best.score) < 0) best = { score, weekday, period, anchor };
       }
     }
   }
-  return best!.lattice;
-}
-
-function evaluate(
-  dates: IsoDate[],
-  onLattice: IsoDate[],
-  weekday: IsoWeekday,
-  everyWeeks: number,
-  withinDays: number,
-  plausible: ((from: IsoDate, to: IsoDate) => boolean) | undefined,
-): Candidate {
-  const period = 7 * everyWeeks;
-  const anchor = onLattice[0];
-  const on = new Set(onLattice);
-  const offLattice = dates.filter((date) => !on.has(date));
-  // Every lattice date a move could come from: within reach of the first and last dates of the list.
-  const slotFrom = addDays(anchor, Math.ceil(daysBetween(anchor, addDays(dates[0], -withinDays)) / period) * period);
-  const open: IsoDate[] = [];
-  for (let slot = slotFrom; slot <= addDays(dates[dates.length - 1], withinDays); slot = addDays(slot, period)) {
-    if (!on.has(slot)) open.push(slot);
-  }
-  const moves = matchMoves(offLattice, open, withinDays, plausible);
-  const sources = moves.map((m) => m.from);
-  const first = [onLattice[0], ...sources].sort()[0];
-  const last = [onLattice[onLattice.length - 1], ...sources].sort().at(-1)!;
-  const missing = open.filter((slot) => slot >= first && slot <= last);
-  const unexplainedDates = offLattice.length - moves.length;
-  const unexplainedGaps = missing.length - moves.length;
-  const implausible = plausible ? moves.filter((m) => !plausible(m.from, m.to)).length : 0;
-  const distance = moves.reduce((sum, m) => sum + Math.abs(daysBetween(m.from, m.to)), 0);
+  const { weekday, period, anchor } = best!;
+  const { on, moves, first, last, open } = evaluate(days, anchor, period, withinDays, likely);
+  const toDate = (day: number) => addDays(dates[0], day);
   return {
-    lattice: { weekday, everyWeeks, first, last, onLattice, offLattice, missing, moves },
-    score: [unexplainedDates + unexplainedGaps, implausible, moves.length, weekday >= 6 ? 1 : 0, everyWeeks, distance],
+    weekday,
+    everyWeeks: period / 7,
+    first: toDate(first),
+    last: toDate(last),
+    onLattice: days.filter((day) => on.has(day)).map(toDate),
+    offLattice: days.filter((day) => !on.has(day)).map(toDate),
+    missing: open.filter((slot) => slot >= first && slot <= last).map(toDate),
+    moves: moves.map((m) => ({ from: toDate(m.from), to: toDate(m.to) })),
   };
 }
 
 /**
- * As many moves as possible (a maximum matching of off-lattice dates to open lattice dates within
- * reach), each date trying its likeliest partner first: one a bank holiday explains, then the nearest.
+ * One candidate lattice (the days `anchor + k * period`) against the days of the list. The score,
+ * lower is better: unexplained dates and gaps, moves no bank holiday explains, moves, total distance.
+ */
+function evaluate(days: number[], anchor: number, period: number, withinDays: number, likely: (from: number, to: number) => boolean) {
+  const on = new Set(days.filter((day) => mod(day - anchor, period) === 0));
+  const off = days.filter((day) => !on.has(day));
+  // Every lattice day a move could come from: within reach of the first and last days of the list.
+  const open: number[] = [];
+  for (let slot = anchor + Math.ceil((days[0] - withinDays - anchor) / period) * period; slot <= days[days.length - 1] + withinDays; slot += period) {
+    if (!on.has(slot)) open.push(slot);
+  }
+  const moves = matchMoves(off, open, anchor, period, withinDays, likely);
+  const onDays = [...on];
+  const first = Math.min(...onDays, ...moves.map((m) => m.from));
+  const last = Math.max(...onDays, ...moves.map((m) => m.from));
+  const missing = open.filter((slot) => slot >= first && slot <= last).length;
+  const implausible = moves.filter((m) => !likely(m.from, m.to)).length;
+  const distance = moves.reduce((sum, m) => sum + Math.abs(m.to - m.from), 0);
+  return { on, moves, first, last, open, score: [off.length - moves.length + missing - moves.length, implausible, moves.length, distance] };
+}
+
+/**
+ * As many moves as possible (a maximum matching of off-lattice days to open lattice days within
+ * reach), each day trying its likeliest partner first: one a bank holiday explains, then the nearest.
  * Nearest-first alone is not enough: Saturday-before moves of two Friday holidays in a row
  * (25 Dec → 19 Dec, 1 Jan → 26 Dec) would pair 26 Dec with 25 Dec and leave two dates unexplained.
  */
-function matchMoves(offLattice: IsoDate[], open: IsoDate[], withinDays: number, plausible: ((from: IsoDate, to: IsoDate) => boolean) | undefined): LatticeMove[] {
-  const partners = offLattice.map((to) =>
-    open
-      .map((from, index) => ({ index, from, distance: Math.abs(daysBetween(from, to)), likely: plausible ? plausible(from, to) : true }))
-      .filter((p) => p.distance <= withinDays)
-      .sort((a, b) => Number(b.likely) - Number(a.likely) || a.distance - b.distance || (a.from < b.from ? -1 : 1))
-      .map((p) => p.index),
-  );
+function matchMoves(off: number[], open: number[], anchor: number, period: number, withinDays: number, likely: (from: number, to: number) => boolean): Array<{ from: number; to: number }> {
+  const openIndex = new Map(open.map((slot, index) => [slot, index]));
+  // A lattice is at least a week apart, so at most two of its days are within reach of a date.
+  const partners = off.map((to) => {
+    const found: Array<{ index: number; from: number; distance: number; likely: boolean }> = [];
+    for (let k = Math.ceil((to - withinDays - anchor) / period); anchor + k * period <= to + withinDays; k++) {
+      const from = anchor + k * period;
+      const index = openIndex.get(from);
+      if (index !== undefined) found.push({ index, from, distance: Math.abs(to - from), likely: likely(from, to) });
+    }
+    return found.sort((a, b) => Number(b.likely) - Number(a.likely) || a.distance - b.distance || a.from - b.from).map((p) => p.index);
+  });
   const takenBy = new Array<number>(open.length).fill(-1);
-  const augment = (date: number, visited: boolean[]): boolean => {
+  const augment = (date: number, visited: Set<number>): boolean => {
     for (const slot of partners[date]) {
-      if (visited[slot]) continue;
-      visited[slot] = true;
+      if (visited.has(slot)) continue;
+      visited.add(slot);
       if (takenBy[slot] === -1 || augment(takenBy[slot], visited)) {
         takenBy[slot] = date;
         return true;
@@ -132,8 +137,20 @@ function matchMoves(offLattice: IsoDate[], open: IsoDate[], withinDays: number, 
     }
     return false;
   };
-  offLattice.forEach((_, date) => augment(date, new Array<boolean>(open.length).fill(false)));
-  return takenBy.flatMap((date, slot) => (date === -1 ? [] : [{ from: open[slot], to: offLattice[date] }]));
+  off.forEach((_, date) => augment(date, new Set()));
+  return takenBy.flatMap((date, slot) => (date === -1 ? [] : [{ from: open[slot], to: off[date] }]));
+}
+
+/** The bank-holiday test on day numbers, each pair asked once per inference. */
+function memoised(plausible: ((from: IsoDate, to: IsoDate) => boolean) | undefined, origin: IsoDate): (from: number, to: number) => boolean {
+  if (!plausible) return () => true;
+  const known = new Map<string, boolean>();
+  return (from, to) => {
+    const key = `${from},${to}`;
+    let answer = known.get(key);
+    if (answer === undefined) known.set(key, (answer = plausible(addDays(origin, from), addDays(origin, to))));
+    return answer;
+  };
 }
 
 function compareScores(a: number[], b: number[]): number {
