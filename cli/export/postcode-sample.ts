@@ -4,6 +4,7 @@
 // N postcodes per council, spread evenly through its sorted postcodes (so not all from one street or one
 // collection round), the same N on every run, so a resumed snapshot asks what the first run would have.
 // Northern Ireland has no open postcode data: its councils get none, and the snapshot says so.
+import { parsePostcode } from '../../contracts/postcode.js';
 import { PostcodeIndex } from '../../subgraphs/directory/postcode-index.js';
 
 /** The postcodes to ask a council about; empty when none are known. */
@@ -26,6 +27,8 @@ export function postcodeSampler(perCouncil: number, index?: () => PostcodeIndex)
       const all = new Map<string, string[]>();
       // entries() yields postcodes sorted by outward, then inward code.
       for (const [postcode, code] of (index ?? PostcodeIndex.load)().entries()) {
+        // ONS lists a few non-geographic codes ("NPT 2FB") that the graph refuses as postcodes.
+        if (!parsePostcode(postcode).ok) continue;
         let list = all.get(code);
         if (!list) all.set(code, (list = []));
         list.push(postcode);
