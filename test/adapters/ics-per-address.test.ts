@@ -136,7 +136,8 @@ describe('a council that publishes one calendar per address', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(result.errors).toEqual([
       expect.objectContaining({
-        message: expect.stringMatching(/^The council's calendar for this property could not be read and no earlier copy is kept \(.*100032000003\.ics\?postcode=NG27AB: cannot be fetched: timed out\)\.$/),
+        // The reason, without the council's URL (it may carry a key): that stays in the log.
+        message: "The council's calendar for this property could not be read and no earlier copy is kept (cannot be fetched: timed out).",
         extensions: { code: 'COUNCIL_UNAVAILABLE', councilCode: RUSHCLIFFE, fallbackUrl: 'https://www.rushcliffe.gov.uk/bins' },
       }),
     ]);

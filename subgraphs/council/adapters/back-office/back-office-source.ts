@@ -12,6 +12,7 @@ import { collectionsBetween, type Round } from '../../../../domain/schedule/engi
 import type { Collection, Frequency, Service } from '../../../../domain/types.js';
 import { SourceUnavailableError, type CouncilDataSource, type DataSourceInfo, type DateRange, type PropertyRecord } from '../../data-source.js';
 import type { ListedAddress } from '../shared/address-list.js';
+import { reasonWithoutLocation } from '../shared/data-problem.js';
 import type { FeedWarning } from '../shared/feed-warnings.js';
 import type { ExplainMove } from '../shared/move-reason.js';
 import type { ServiceCatalogue } from '../shared/service-catalogue.js';
@@ -152,7 +153,7 @@ export class BackOfficeSource implements CouncilDataSource {
       return cached.value;
     } catch (error) {
       health.failed(uprn, error);
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = reasonWithoutLocation(error);
       throw new SourceUnavailableError(`The council's collection system could not answer for this property and no earlier answer is kept (${reason}).`, this.options.fallbackUrl ?? null, error);
     }
   }

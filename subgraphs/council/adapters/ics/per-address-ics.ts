@@ -18,7 +18,7 @@ import { collectionsBetween, type Round } from '../../../../domain/schedule/engi
 import type { Collection, Frequency, Service } from '../../../../domain/types.js';
 import { SourceUnavailableError, type CouncilDataSource, type DataSourceInfo, type DateRange, type PropertyRecord } from '../../data-source.js';
 import { parseAddressList, type ListedAddress } from '../shared/address-list.js';
-import { formatProblem, problemLines } from '../shared/data-problem.js';
+import { formatProblem, problemLines, reasonWithoutLocation } from '../shared/data-problem.js';
 import type { FeedWarning } from '../shared/feed-warnings.js';
 import type { LoadResult } from '../shared/load-result.js';
 import { bankHolidayExplainer, likelyHolidayMove, type ExplainMove } from '../shared/move-reason.js';
@@ -215,9 +215,11 @@ export class PerAddressIcsSource implements CouncilDataSource {
       this.state.failing.add(entry.uprn);
       // Stale-if-error: the last good calendar, however old, beats no answer.
       const previous = this.state.cache.get(entry.uprn);
+      // The operator's log keeps the detail (the URL, the line) that residents are not shown.
+      this.options.onWarning?.(`the calendar of UPRN ${entry.uprn} could not be read (${problemLines(error).join('; ')}); ${previous ? 'serving the last good one' : 'no earlier one to serve'}`);
       if (previous) return previous.schedule;
       throw new SourceUnavailableError(
-        `The council's calendar for this property could not be read and no earlier copy is kept (${problemLines(error).join('; ')}).`,
+        `The council's calendar for this property could not be read and no earlier copy is kept (${reasonWithoutLocation(error)}).`,
         this.options.fallbackUrl ?? null,
         error,
       );
@@ -234,7 +236,7 @@ export class PerAddressIcsSource implements CouncilDataSource {
     try {
       calendar = parseCalendar(file.text, file.name);
     } catch (error) {
-      this.record(entry.uprn, [{ code: 'WRONG_SHAPE', message: `The calendar for UPRN ${entry.uprn} cannot be read as iCalendar (${problemLines(error)[0]}). ${shownInstead}`, round: null, uprn: entry.uprn }]);
+      this.record(entry.uprn, [{ code: 'WRONG_SHAPE', message: `The calendar for UPRN ${entry.uprn} cannot be read as iCalendar (${reasonWithoutLocation(error)}). ${shownInstead}`, round: null, uprn: entry.uprn }]);
       throw error;
     }
     const rounds = calendarRounds(calendar.events, {

@@ -46,3 +46,18 @@ export function collectProblems(error: unknown, problems: DataProblem[]): void {
   if (error instanceof DataFileError) problems.push(...error.problems);
   else throw error;
 }
+
+/**
+ * Why a read failed, without naming the file or URL: served to residents and clients, where a
+ * council's internal address (or a key in its query string) has no business. The log keeps the detail.
+ */
+export function reasonWithoutLocation(error: unknown): string {
+  if (error instanceof DataFileError) {
+    return error.problems
+      .slice(0, 3)
+      .map((p) => (p.line !== undefined ? `line ${p.line}: ${p.message}` : p.message))
+      .join('; ');
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\bhttps?:\/\/\S+?:\s/g, '').replace(/\bhttps?:\/\/\S+/g, 'the council\'s server');
+}
