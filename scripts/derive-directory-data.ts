@@ -4,7 +4,7 @@
 //                           mySociety by GSS code and Bindicator's bin-day URLs by name)
 //   data/postcodes.bin.gz   every GB postcode (ONS, Aug 2023) → council GSS code
 //
-// Usage: npx tsx scripts/derive-directory-data.ts [--shared ../shared/data]
+// Usage: npx tsx scripts/derive-directory-data.ts [--shared ../shared/data] [--welsh-names-only]
 //
 // The project never reads the shared folder at runtime or in tests (a fresh clone does not have
 // it); this script is the only bridge. It prints every join it could not make, so a reviewer can
@@ -34,6 +34,7 @@ const FILES = {
   mySociety: 'local-authorities/mysociety_uk_local_authorities.csv',
   bindicator: 'local-authorities/bindicator_council_bin_collection_websites.csv',
   postcodes: 'postcodes/ons_pcd_lad_aug2023_full.csv.gz',
+  onsLadNames: 'local-authorities/ons_lad24_names_centroids.csv',
 } as const;
 
 const SOURCES = [
@@ -416,8 +417,32 @@ async function derivePostcodes(sharedDir: string, councils: CouncilRecord[], cor
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Welsh names of the Welsh councils' areas (ONS LAD24NMW, e.g. W06000015 "Caerdydd"), for the bin-day page
+ * in Welsh: Welsh councils must offer their services in Welsh (Welsh Language Standards). Only councils in
+ * councils.json with a Welsh name are kept.
+ */
+function deriveWelshCouncilNames(sharedDir: string, councilCodes: ReadonlySet<string>) {
+  const names: Record<string, string> = {};
+  for (const row of readCsvRecords(join(sharedDir, FILES.onsLadNames))) {
+    const welsh = row.LAD24NMW?.trim();
+    if (welsh && councilCodes.has(row.LAD24CD)) names[row.LAD24CD] = welsh;
+  }
+  return {
+    source: 'ONS Local Authority Districts (May 2024) names, LAD24NMW column; Office for National Statistics, Open Government Licence v3.0',
+    names: Object.fromEntries(Object.entries(names).sort(([a], [b]) => a.localeCompare(b))),
+  };
+}
+
+function writeWelshCouncilNames(sharedDir: string, councilCodes: ReadonlySet<string>): void {
+  const welsh = deriveWelshCouncilNames(sharedDir, councilCodes);
+  const path = join(OUTPUT_DIR, 'council-names-cy.json');
+  writeFileSync(path, JSON.stringify(welsh, null, 2) + '\n');
+  console.log(`council-names-cy.json: Welsh names of ${Object.keys(welsh.names).length} councils`);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { shared: { type: 'string' } } });
+  const { values } = parseArgs({ options: { shared: { type: 'string' }, 'welsh-names-only': { type: 'boolean' } } });
   const sharedDir = values.shared ? resolve(values.shared) : resolve(PROJECT_ROOT, '../shared/data');
   if (!existsSync(join(sharedDir, FILES.localLinks))) {
     console.error(`No reference data at ${sharedDir} (expected ${FILES.localLinks}); pass --shared <dir>.`);
@@ -425,6 +450,12 @@ async function main(): Promise<void> {
   }
   mkdirSync(OUTPUT_DIR, { recursive: true });
   console.log(`Reading reference data from ${sharedDir}\n`);
+  if (values['welsh-names-only']) {
+    // The shipped registry's codes: re-deriving only the Welsh names leaves councils.json and the postcodes as they are.
+    const shipped = JSON.parse(readFileSync(join(OUTPUT_DIR, 'councils.json'), 'utf8')) as { councils: CouncilRecord[] };
+    writeWelshCouncilNames(sharedDir, new Set(shipped.councils.map((c) => c.code)));
+    return;
+  }
 
   // --- councils.json
   const { councils, corrections, warnings, match, bindicator, httpUpgraded } = deriveCouncils(sharedDir);
@@ -456,6 +487,8 @@ async function main(): Promise<void> {
   const withoutUrl = collecting.filter((c) => !c.binDayUrl);
   console.log(`  collecting councils without a bin-day URL (${withoutUrl.length}):`);
   console.log(`    ${withoutUrl.map((c) => `${c.code} ${c.shortName}`).join('; ')}`);
+
+  writeWelshCouncilNames(sharedDir, new Set(councils.map((c) => c.code)));
 
   // --- postcodes.bin.gz
   const postcodes = await derivePostcodes(sharedDir, councils, corrections);

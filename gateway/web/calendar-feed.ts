@@ -8,6 +8,7 @@ import type { WebContext } from './context.js';
 import { CALENDAR_QUERY, COUNCIL_CODE, GraphAnswerError, UPRN, councilFailure, type GraphCollection } from './graph.js';
 import { externalUrl } from './html.js';
 import { sendCacheable, sendText } from './http.js';
+import { councilName, languageOf } from './language.js';
 
 export const CALENDAR_PREFIX = '/calendar/';
 const CALENDAR_PATH = /^\/calendar\/([^/]*)\/([^/]*)\.ics$/;
@@ -70,9 +71,12 @@ export async function handleCalendarFeed(context: WebContext, req: IncomingMessa
   }
 
   const collections: GraphCollection[] = [...(property.first ?? []), ...(property.second ?? [])];
+  const lang = languageOf(url);
   const body = buildCalendar({
+    lang,
+    bankHolidays: council?.upcomingBankHolidays ?? [],
     councilCode,
-    councilName: council?.name ?? councilCode,
+    councilName: councilName(lang, councilCode, council?.name ?? councilCode),
     councilUrl: externalUrl(council?.binDayUrl) ?? externalUrl(council?.website),
     uprn,
     address: property.address.singleLine,

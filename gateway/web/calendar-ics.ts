@@ -12,7 +12,8 @@
 import ical, { ICalEventStatus, ICalEventTransparency, escape } from 'ical-generator';
 import { addDays } from '../../domain/dates.js';
 import type { GraphCollection, GraphDataSource } from './graph.js';
-import { SAMPLE_FALLBACK_NOTICE, changeSentence, containerWords } from './wording.js';
+import { wordsFor, type Lang } from './language.js';
+import { changeSentence, collectionNote, containerWords, type BankHoliday } from './wording.js';
 
 /** How often subscribed calendars should fetch again: collections move for bank holidays and disruptions. */
 export const REFRESH_INTERVAL_SECONDS = 12 * 60 * 60;
@@ -28,6 +29,10 @@ export interface CalendarInput {
   collections: readonly GraphCollection[];
   /** Today in the UK: the revision time of last resort, stable for a day. */
   today: string;
+  /** The feed's language (`?lang=cy` gives Welsh titles and descriptions); English by default. */
+  lang?: Lang;
+  /** The bank holidays of the feed's range, to name the one behind a moved collection in Welsh. */
+  bankHolidays?: readonly BankHoliday[];
 }
 
 export function collectionUid(councilCode: string, uprn: string, collection: GraphCollection): string {
@@ -35,40 +40,46 @@ export function collectionUid(councilCode: string, uprn: string, collection: Gra
 }
 
 /** Every description says the data is a sample when it is; the notice comes from the council's source. */
-export function sampleNotice(dataSource: GraphDataSource | null): string | null {
+export function sampleNotice(dataSource: GraphDataSource | null, lang: Lang = 'en'): string | null {
   if (dataSource?.kind !== 'SAMPLE') return null;
+  const words = wordsFor(lang);
   const notice = dataSource.notice?.trim();
-  if (!notice) return SAMPLE_FALLBACK_NOTICE;
-  return /sample/i.test(notice) ? notice : `Sample data: ${notice}`;
+  // In Welsh the source's own (English) notice gives way to the fixed Welsh sentence.
+  if (!notice || lang !== 'en') return words.sampleNotice;
+  return /sample/i.test(notice) ? notice : `${words.feedSamplePrefix}${notice}`;
 }
 
-function summary(collection: GraphCollection): string {
+function summary(collection: GraphCollection, lang: Lang): string {
+  const words = wordsFor(lang);
   const name = collection.service.name;
   switch (collection.status) {
     case 'CANCELLED':
-      return `Cancelled: ${name}`;
+      return words.feedCancelled(name);
     case 'MOVED':
-      return `${name} (moved)`;
+      return words.feedMoved(name);
     case 'DELAYED':
-      return `${name} (delayed)`;
+      return words.feedDelayed(name);
     default:
       return name;
   }
 }
 
 function description(collection: GraphCollection, input: CalendarInput, sample: string | null): string {
+  const lang = input.lang ?? 'en';
+  const words = wordsFor(lang);
   const lines: string[] = [];
-  const change = changeSentence(collection);
+  const change = changeSentence(collection, undefined, lang, input.bankHolidays ?? []);
   if (change) lines.push(`${change}.`);
-  if (collection.note) lines.push(asSentence(collection.note));
+  const note = collectionNote(collection, lang);
+  if (note) lines.push(asSentence(note));
   if (collection.disruption?.message) lines.push(asSentence(collection.disruption.message));
-  if (collection.status === 'CANCELLED') lines.push('Put your bin out on the next collection day.');
+  if (collection.status === 'CANCELLED') lines.push(words.feedPutBinOutNext);
   const containers = collection.service.containers.map(containerWords);
-  if (containers.length) lines.push(`Put out: ${containers.join(', ')}.`);
-  lines.push(`Address: ${input.address}.`);
+  if (containers.length) lines.push(words.feedPutOut(containers.join(', ')));
+  lines.push(words.feedAddress(input.address));
   if (sample) lines.push(sample);
-  if (input.dataSource?.stale) lines.push(`${input.councilName}'s data could not be refreshed, so this may be out of date.`);
-  if (input.councilUrl) lines.push(`Check with ${input.councilName}: ${input.councilUrl}`);
+  if (input.dataSource?.stale) lines.push(words.feedStale(input.councilName));
+  if (input.councilUrl) lines.push(words.feedCheckWith(input.councilName, input.councilUrl));
   return lines.join('\n');
 }
 
@@ -87,12 +98,17 @@ function validInstant(value: string | null | undefined): Date | null {
 const utcMidnight = (date: string) => new Date(`${date}T00:00:00Z`);
 
 export function buildCalendar(input: CalendarInput): string {
-  const sample = sampleNotice(input.dataSource);
+  const lang = input.lang ?? 'en';
+  const words = wordsFor(lang);
+  const sample = sampleNotice(input.dataSource, lang);
   const dataRevised = validInstant(input.dataSource?.updatedAt) ?? utcMidnight(input.today);
-  const name = `Bin days: ${input.address}${sample ? ' (SAMPLE data, not real bin days)' : ''}`;
-  const about = [`Bin collections for ${input.address} from ${input.councilName}, published by Binfo.`, sample].filter(Boolean).join(' ');
+  const name = `${words.feedName(input.address)}${sample ? words.feedSampleSuffix : ''}`;
+  const aboutLine = lang === 'cy'
+    ? `Casgliadau biniau ${input.address} – ${input.councilName}, wedi’u cyhoeddi gan Binfo.`
+    : `Bin collections for ${input.address} from ${input.councilName}, published by Binfo.`;
+  const about = [aboutLine, sample].filter(Boolean).join(' ');
   const calendar = ical({
-    prodId: { company: 'Binfo', product: 'Bin collection days', language: 'EN' },
+    prodId: { company: 'Binfo', product: 'Bin collection days', language: lang === 'cy' ? 'CY' : 'EN' },
     // ical-generator escapes event text but writes the calendar's NAME and X-WR-CALDESC as given:
     // escape them here, or an address's commas would split the name into several values.
     name: escape(name, false),
@@ -117,7 +133,7 @@ export function buildCalendar(input: CalendarInput): string {
       stamp: validInstant(collection.disruption?.updatedAt) ?? dataRevised,
       // A changed collection is a revision of the regular one, which apps that honour SEQUENCE expect.
       sequence: changed ? 1 : 0,
-      summary: summary(collection),
+      summary: summary(collection, lang),
       description: description(collection, input, sample),
       status: collection.status === 'CANCELLED' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
       // A bin day does not make anyone busy.

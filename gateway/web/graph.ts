@@ -36,7 +36,7 @@ export interface GraphService {
   name: string;
   type: string;
   containers: GraphContainer[];
-  frequency?: { description: string } | null;
+  frequency?: { description: string; rrule?: string | null } | null;
   subscription?: { required: boolean; description: string; url: string | null } | null;
 }
 
@@ -61,6 +61,7 @@ export interface GraphDisruption {
   startsOn: string;
   endsOn: string | null;
   url: string | null;
+  updatedAt?: string | null;
 }
 
 export interface GraphPostcodeCouncil {
@@ -99,11 +100,25 @@ export const POSTCODE_QUERY = `
     }
   }`;
 
+/** The councils of a nation that collect bins, for a postcode the directory cannot place (Northern Ireland). */
+export const NATION_COUNCILS_QUERY = `
+  query BinfoWebNationCouncils($nation: Nation!) {
+    councils(nation: $nation, collectsWaste: true) { code name binDayUrl website }
+  }`;
+
+export interface GraphNationCouncil {
+  code: string;
+  name: string;
+  binDayUrl: string | null;
+  website: string;
+}
+
 export const ADDRESS_QUERY = `
-  query BinfoWebAddress($council: ID!, $uprn: ID!, $from: Date!, $to: Date!) {
+  query BinfoWebAddress($council: ID!, $uprn: ID!, $from: Date!, $to: Date!, $holidaysFrom: Date!) {
     council(code: $council) {
       code name binDayUrl website
-      disruptions { id title reason message area effect delayDays startsOn endsOn url }
+      disruptions { id title reason message area effect delayDays startsOn endsOn url updatedAt }
+      upcomingBankHolidays(from: $holidaysFrom, days: 70) { date title }
     }
     property(councilCode: $council, uprn: $uprn) {
       uprn councilCode
@@ -112,7 +127,7 @@ export const ADDRESS_QUERY = `
       services {
         id name type
         containers { name colour kind }
-        frequency { description }
+        frequency { description rrule }
         subscription { required description url }
       }
       collections(from: $from, to: $to) { ...BinfoWebCollection }
@@ -126,7 +141,7 @@ export const ADDRESS_QUERY = `
  */
 export const CALENDAR_QUERY = `
   query BinfoWebCalendar($council: ID!, $uprn: ID!, $from1: Date!, $to1: Date!, $from2: Date!, $to2: Date!) {
-    council(code: $council) { code name binDayUrl website }
+    council(code: $council) { code name binDayUrl website upcomingBankHolidays(from: $from1, days: 400) { date title } }
     property(councilCode: $council, uprn: $uprn) {
       uprn councilCode
       address { singleLine }

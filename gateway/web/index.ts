@@ -14,6 +14,7 @@ import { publicBaseUrlFromRequest } from './base-url.js';
 import { CALENDAR_PREFIX, handleCalendarFeed } from './calendar-feed.js';
 import type { WebContext } from './context.js';
 import type { ExecuteGraphQL } from './graph.js';
+import { languageOf } from './language.js';
 import { allowReadOnly, sendHtml, sendText } from './http.js';
 import { ADDRESS_PREFIX, handleAddressPage } from './pages/address-page.js';
 import { handleAddressChoice, handlePostcodePage } from './pages/postcode-page.js';
@@ -67,7 +68,7 @@ export function webRoutes(deps: WebDeps): (req: IncomingMessage, res: ServerResp
     } catch (error) {
       log({ level: 'error', msg: 'web route failed', path: url.pathname, error: String(error) });
       if (res.headersSent) res.destroy();
-      else if (route.answersWith === 'html') sendHtml(req, res, 500, problemPage());
+      else if (route.answersWith === 'html') sendHtml(req, res, 500, problemPage(languageOf(url)));
       else sendText(req, res, 500, 'Sorry, there is a problem with the service. Try again later.\n');
     }
     return true;

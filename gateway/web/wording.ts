@@ -1,41 +1,55 @@
 // The words residents read, shared by the bin-day page and the calendar feed so both say the same thing
-// about the same collection ("Moved from Thursday 31 December because of a bank holiday").
-import { MONTH_NAMES, WEEKDAY_NAMES, isoWeekday } from '../../domain/dates.js';
+// about the same collection ("Moved from Thursday 31 December because of a bank holiday"), in English or
+// in Welsh (the fixed texts are in language.ts).
+import { addDays, isoWeekday } from '../../domain/dates.js';
 import type { GraphCollection } from './graph.js';
+import { bankHolidayTitle, formatDayIn, wordsFor, type Lang } from './language.js';
 
 /** "Thursday 31 December", with the year only when asked (GOV.UK style: no leading zeros, no commas). */
-export function formatDay(date: string, options: { withYear?: boolean } = {}): string {
-  const [year, month, day] = date.split('-').map(Number);
-  const words = `${WEEKDAY_NAMES[isoWeekday(date) - 1]} ${day} ${MONTH_NAMES[month - 1]}`;
-  return options.withYear ? `${words} ${year}` : words;
+export function formatDay(date: string, options: { withYear?: boolean } = {}, lang: Lang = 'en'): string {
+  return formatDayIn(lang, date, options);
 }
 
 /** The year is shown only when it is not this year's, so December pages can talk about January plainly. */
-export function formatDayFrom(today: string, date: string): string {
-  return formatDay(date, { withYear: date.slice(0, 4) !== today.slice(0, 4) });
+export function formatDayFrom(today: string, date: string, lang: Lang = 'en'): string {
+  return formatDayIn(lang, date, { withYear: date.slice(0, 4) !== today.slice(0, 4) });
 }
 
-const REASONS: Record<string, string> = {
-  BANK_HOLIDAY: 'because of a bank holiday',
-  SEVERE_WEATHER: 'because of severe weather',
-  INDUSTRIAL_ACTION: 'because of industrial action',
-  VEHICLE_BREAKDOWN: 'because of a vehicle breakdown',
-  ROAD_CLOSURE: 'because of a road closure',
-  OPERATIONAL: 'for operational reasons',
-};
-
-/** "because of a bank holiday", or '' when the reason is OTHER or not given. */
-export function reasonPhrase(reason: string | null | undefined): string {
-  return (reason && REASONS[reason]) || '';
+/** "because of a bank holiday" (English) or "gŵyl banc" (Welsh), or '' when the reason is OTHER or not given. */
+export function reasonPhrase(reason: string | null | undefined, lang: Lang = 'en'): string {
+  return (reason && wordsFor(lang).reasons[reason]) || '';
 }
 
 const sentence = (...parts: string[]) => parts.filter(Boolean).join(' ');
 
+export interface BankHoliday {
+  date: string;
+  title: string;
+}
+
+/**
+ * The bank holidays that explain a collection moved for one: those in the same week as its regular day, on
+ * or before it (a Monday holiday slips the whole week; a Saturday-before policy moves the holiday's own day).
+ */
+export function holidaysBehind(collection: GraphCollection, holidays: readonly BankHoliday[]): BankHoliday[] {
+  const regular = collection.originalDate;
+  if (!regular || collection.changeReason !== 'BANK_HOLIDAY') return [];
+  const weekStart = addDays(regular, 1 - isoWeekday(regular));
+  return holidays.filter((h) => h.date >= weekStart && h.date <= regular);
+}
+
 /**
  * One sentence on why a collection is not on its usual day, or null for an ordinary one.
- * `dayWords` formats the original date (the page adds the year when it differs).
+ * `dayWords` formats the original date (the page adds the year when it differs). In Welsh the sentence is
+ * built so that no date or name follows a word that would mutate it, and a bank holiday is named.
  */
-export function changeSentence(collection: GraphCollection, dayWords: (date: string) => string = (d) => formatDay(d)): string | null {
+export function changeSentence(
+  collection: GraphCollection,
+  dayWords: (date: string) => string = (d) => formatDay(d),
+  lang: Lang = 'en',
+  holidays: readonly BankHoliday[] = [],
+): string | null {
+  if (lang === 'cy') return welshChangeSentence(collection, dayWords, holidays);
   const from = collection.originalDate ? `from ${dayWords(collection.originalDate)}` : '';
   switch (collection.status) {
     case 'MOVED':
@@ -49,19 +63,57 @@ export function changeSentence(collection: GraphCollection, dayWords: (date: str
   }
 }
 
-/** The words of a status tag (GOV.UK tags are text, so a status never relies on colour). */
-export const STATUS_LABELS: Record<string, string> = {
-  SCHEDULED: 'Scheduled',
-  MOVED: 'Moved',
-  CANCELLED: 'Cancelled',
-  DELAYED: 'Delayed',
-  COMPLETED: 'Collected',
-};
+function welshChangeSentence(collection: GraphCollection, dayWords: (date: string) => string, holidays: readonly BankHoliday[]): string | null {
+  const words = wordsFor('cy');
+  const named = holidaysBehind(collection, holidays).map((h) => bankHolidayTitle('cy', h.title));
+  const reason = reasonPhrase(collection.changeReason, 'cy');
+  const why = reason ? `Y rheswm: ${reason}${named.length ? ` (${named.join(', ')})` : ''}` : '';
+  const usual = collection.originalDate ? `Y diwrnod arferol: ${dayWords(collection.originalDate)}` : '';
+  switch (collection.status) {
+    case 'MOVED':
+    case 'DELAYED':
+      return [words.status[collection.status], usual, why].filter(Boolean).join('. ');
+    case 'CANCELLED':
+      return [words.status.CANCELLED, why].filter(Boolean).join('. ') + (collection.disruption?.title ? `: ${collection.disruption.title}` : '');
+    default:
+      return null;
+  }
+}
+
+/**
+ * A note to show with a collection. The schedule engine writes its own English note for bank-holiday moves
+ * ("Because of Boxing Day (Monday 28 December)"); in Welsh the change sentence already names the holiday,
+ * so that note is left out. Notes a council writes are its own words, shown as they are.
+ */
+export function collectionNote(collection: GraphCollection, lang: Lang): string | null {
+  if (!collection.note) return null;
+  if (lang === 'cy' && collection.changeReason === 'BANK_HOLIDAY' && /^Because of /.test(collection.note)) return null;
+  return collection.note;
+}
 
 /** What to put out, e.g. "General waste bin (grey)". */
 export function containerWords(container: { name: string; colour?: string | null }): string {
   return container.colour ? `${container.name} (${container.colour})` : container.name;
 }
 
-/** Used when a SAMPLE source sends no notice of its own: sample data is always labelled. */
-export const SAMPLE_FALLBACK_NOTICE = 'These are sample collection days, not real ones.';
+const RRULE_DAYS_CY: Record<string, string> = { MO: 'Llun', TU: 'Mawrth', WE: 'Mercher', TH: 'Iau', FR: 'Gwener', SA: 'Sadwrn', SU: 'Sul' };
+
+/**
+ * How often a service comes, in the page's language. A council's `description` is its own English words;
+ * in Welsh the sentence is built from the standard's `rrule` when it is a plain weekly rule ("Bob yn ail
+ * ddydd Iau" for FREQ=WEEKLY;INTERVAL=2;BYDAY=TH), and the council's words are kept for any other rule.
+ */
+export function frequencyWords(frequency: { description: string; rrule?: string | null } | null | undefined, lang: Lang): string | null {
+  if (!frequency) return null;
+  if (lang === 'en' || !frequency.rrule) return frequency.description;
+  const parts = new Map(frequency.rrule.trim().replace(/^RRULE:/i, '').toUpperCase().split(';').map((part) => part.split('=') as [string, string]));
+  const known = [...parts.keys()].every((key) => ['FREQ', 'INTERVAL', 'BYDAY', 'WKST'].includes(key));
+  const interval = Number(parts.get('INTERVAL') ?? '1');
+  const day = parts.has('BYDAY') ? RRULE_DAYS_CY[parts.get('BYDAY')!] : null;
+  if (!known || parts.get('FREQ') !== 'WEEKLY' || !Number.isInteger(interval) || interval < 1 || day === undefined) return frequency.description;
+  // "bob" (every) is the adverbial form; "yn ail" and "ar" soft-mutate "dydd" to "ddydd".
+  if (!day) return interval === 1 ? 'Bob wythnos' : interval === 2 ? 'Bob pythefnos' : `Bob ${interval} wythnos`;
+  if (interval === 1) return `Bob dydd ${day}`;
+  if (interval === 2) return `Bob yn ail ddydd ${day}`;
+  return `Bob ${interval} wythnos, ar ddydd ${day}`;
+}

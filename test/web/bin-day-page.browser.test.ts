@@ -192,6 +192,23 @@ describe.skipIf(missing && !process.env.CI)('the bin-day page in a real browser'
       expect(await cancelled.textContent()).toContain(`Cancelled because of severe weather: ${SNOW.title}.`);
       await screenshot('8-disruption');
       expect(await accessibilityViolations()).toEqual([]);
+
+      // On a 375 px phone the bin days come before the banners, which stay, short, newest first.
+      const phone = await browser.newPage({ viewport: { width: 375, height: 740 } });
+      try {
+        await phone.goto(`${web.url}/address/${CANNED_COUNCIL}/${CANNED_UPRN}`);
+        await screenshot('8-disruption-mobile', phone);
+        const nextTop = (await phone.getByRole('heading', { name: 'Next collection of each bin' }).boundingBox())!.y;
+        const bannerBox = (await phone.getByRole('region', { name: 'Important' }).boundingBox())!;
+        expect(nextTop).toBeLessThan(bannerBox.y);
+        expect(nextTop).toBeLessThan(740);
+        // Short: the council's longer message is folded away behind "Message from ...".
+        expect(bannerBox.height).toBeLessThan(300);
+        expect(await phone.locator('#disruption-1').getByText(SNOW.message).isVisible()).toBe(false);
+        expect(await accessibilityViolations(phone)).toEqual([]);
+      } finally {
+        await phone.close();
+      }
     } finally {
       await web.close();
     }

@@ -108,13 +108,20 @@ describe('GET / (the postcode step)', () => {
     expect(body).toMatch(/Please enter a postcode, for example &quot;RG1 1AA&quot;\./);
   });
 
-  it('shows the graph\'s notice for a Northern Ireland postcode', async () => {
-    const graph = await server.execute('{ postcode(code: "BT1 1AA") { coverage notice } }');
-    expect(graph.data.postcode.coverage).toBe('NORTHERN_IRELAND_NOT_COVERED');
+  it('lists every Northern Ireland council with a link to its own page for a BT postcode, and no query language', async () => {
+    const graph = await server.execute('{ councils(nation: NORTHERN_IRELAND, collectsWaste: true) { name binDayUrl website } }');
+    const councils: Array<{ name: string; binDayUrl: string | null; website: string }> = graph.data.councils;
+    expect(councils).toHaveLength(11);
     const { response, body } = await get('/?postcode=bt1+1aa');
     expect(response.status).toBe(200);
     expectWellFormedPage(body);
-    expect(body).toContain(`<div class="govuk-inset-text">${graph.data.postcode.notice}</div>`);
+    expect(headings(body)).toContainEqual([1, 'We cannot look up bin days for BT1 1AA']);
+    for (const council of councils) {
+      const escapedName = council.name.replace(/&/g, '&amp;').replace(/'/g, '&#39;');
+      expect(body).toContain(`<a class="govuk-link" href="${new URL(council.binDayUrl ?? council.website).href}">${escapedName}</a>`);
+    }
+    // The graph's notice names a GraphQL query: written for developers, never shown to residents.
+    expect(body).not.toMatch(/councils\(|NORTHERN_IRELAND|nation:/);
   });
 });
 
@@ -151,8 +158,12 @@ describe('GET /address/<council>/<uprn> (the bin days)', () => {
       { c: READING, u: uprn },
     );
     const property = graph.data.property;
-    expect(headings(body)[0]).toEqual([2, 'Sample data']);
-    expect(headings(body)).toContainEqual([1, property.address.singleLine]);
+    // The bin days first, then the banners: on a phone the answer comes before the notices. The sample label
+    // is in the caption above the address, so no date is read before knowing it is a sample.
+    const order = headings(body).map(([, text]) => text);
+    expect(order[0]).toBe(property.address.singleLine);
+    expect(order.indexOf('Next collection of each bin')).toBeLessThan(order.indexOf('Sample data'));
+    expect(body).toMatch(/<span class="govuk-caption-l">Bin collection days from Reading Borough Council <strong class="govuk-tag govuk-tag--grey">Sample data<\/strong><\/span>/);
     for (const service of property.services) {
       expect(body).toContain(service.name);
       const [container] = service.containers;
@@ -211,12 +222,12 @@ describe('when the council is down', () => {
       const address = await get(`/address/${READING}/${uprn}`);
       expect(address.response.status).toBe(200); // the page does its job: it sends the resident to the council
       expectWellFormedPage(address.body);
-      expect(address.body).toContain(`<a class="govuk-link" href="https://www.reading.gov.uk/bin-calendar/">Check your bin day on Reading Borough Council's website</a>`);
+      expect(address.body).toContain(`<a class="govuk-link" href="https://www.reading.gov.uk/bin-calendar/">Check your bin day on Reading Borough Council&#39;s website</a>`);
       const postcode = await get('/?postcode=rg1+1aa');
       expect(postcode.response.status).toBe(200);
       expectWellFormedPage(postcode.body);
       expect(postcode.body).toContain('href="https://www.reading.gov.uk/bin-calendar/"');
-      expect(postcode.body).toContain(`Reading Borough Council's bin collection service is not available at the moment.`);
+      expect(postcode.body).toContain(`Reading Borough Council&#39;s bin collection service is not available at the moment.`);
     } finally {
       restore();
     }

@@ -12,9 +12,10 @@ import {
 } from '../graph.js';
 import { externalUrl, html, type SafeHtml } from '../html.js';
 import { sendHtml } from '../http.js';
-import { changeSentence, containerWords, formatDayFrom } from '../wording.js';
+import { bankHolidayTitle, councilName, inLanguage, languageOf, languageToggle, wordsFor, type Lang } from '../language.js';
+import { changeSentence, collectionNote, containerWords, formatDayFrom, frequencyWords, type BankHoliday } from '../wording.js';
 import { disruptionBanner, sampleBanner, statusTag, swatch } from './components.js';
-import { layout } from './layout.js';
+import { layout, type Page } from './layout.js';
 
 export const ADDRESS_PREFIX = '/address/';
 const ADDRESS_PATH = /^\/address\/([^/]+)\/([^/]+)\/?$/;
@@ -39,6 +40,10 @@ interface Council {
 }
 
 interface AddressView {
+  lang?: Lang;
+  toggle?: Page['toggle'];
+  /** Bank holidays from a week before today, to name the one behind a moved collection. */
+  bankHolidays?: BankHoliday[];
   today: string;
   council: Council;
   address: { singleLine: string; postcode: string | null };
@@ -50,38 +55,47 @@ interface AddressView {
 }
 
 export async function handleAddressPage(context: WebContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const lang = languageOf(url);
+  const toggle = languageToggle(url, lang);
   const match = ADDRESS_PATH.exec(url.pathname);
   const [councilCode, uprn] = match ? [match[1], match[2]] : ['', ''];
   if (!COUNCIL_CODE.test(councilCode) || !UPRN.test(uprn)) {
-    sendHtml(req, res, 404, notFoundPage());
+    sendHtml(req, res, 404, notFoundPage(lang, toggle));
     return;
   }
   const today = context.today();
-  const result = await context.execute(ADDRESS_QUERY, { council: councilCode, uprn, from: today, to: addDays(today, WEEKS_LOOKED_AHEAD * 7 - 1) });
+  const result = await context.execute(ADDRESS_QUERY, {
+    council: councilCode, uprn, from: today, to: addDays(today, WEEKS_LOOKED_AHEAD * 7 - 1), holidaysFrom: addDays(today, -7),
+  });
   const graphCouncil = result.data?.council;
   const council: Council = {
     code: councilCode,
-    name: graphCouncil?.name ?? 'The council',
+    name: graphCouncil?.name ? councilName(lang, councilCode, graphCouncil.name) : lang === 'cy' ? 'Y cyngor' : 'The council',
     url: externalUrl(graphCouncil?.binDayUrl) ?? externalUrl(graphCouncil?.website),
-    disruptions: graphCouncil?.disruptions ?? [],
+    // Newest first: the notice posted last is the one most likely to change what residents do today.
+    disruptions: [...(graphCouncil?.disruptions ?? [])].sort((a: GraphDisruption, b: GraphDisruption) =>
+      (b.updatedAt ?? b.startsOn).localeCompare(a.updatedAt ?? a.startsOn)),
   };
 
   const failure = councilFailure(result.errors);
   if (failure) {
     // The page still helps the resident (the council's own link), so a 200; the feed answers 503 instead, so
     // calendar apps keep the collections they have rather than replace them with none.
-    sendHtml(req, res, 200, unavailablePage(council, failure.fallbackUrl ?? council.url));
+    sendHtml(req, res, 200, unavailablePage(council, failure.fallbackUrl ?? council.url, lang, toggle));
     return;
   }
   if (result.errors?.length) throw new GraphAnswerError(result.errors);
   const property = result.data?.property;
   if (!property?.address) {
-    sendHtml(req, res, 404, notFoundPage());
+    sendHtml(req, res, 404, notFoundPage(lang, toggle));
     return;
   }
 
-  const feed = `${context.publicBaseUrl(req)}${calendarPath(councilCode, uprn)}`;
+  const feed = inLanguage(`${context.publicBaseUrl(req)}${calendarPath(councilCode, uprn)}`, lang);
   sendHtml(req, res, 200, renderAddressPage({
+    lang,
+    toggle,
+    bankHolidays: graphCouncil?.upcomingBankHolidays ?? [],
     today,
     council,
     address: { singleLine: property.address.singleLine, postcode: property.address.postcode ?? null },
@@ -93,40 +107,48 @@ export async function handleAddressPage(context: WebContext, req: IncomingMessag
 }
 
 export function renderAddressPage(view: AddressView): SafeHtml {
+  const lang = view.lang ?? 'en';
+  const words = wordsFor(lang);
   const sample = view.dataSource?.kind === 'SAMPLE';
-  const back = view.address.postcode ? `/?${new URLSearchParams({ postcode: view.address.postcode })}` : '/';
+  const back = inLanguage(view.address.postcode ? `/?${new URLSearchParams({ postcode: view.address.postcode })}` : '/', lang);
+  // The bin days come first, then the notices: on a phone a resident sees the answer without scrolling past
+  // banners. Sample data is still said before any date, in the caption.
   return layout({
-    title: `Bin days for ${view.address.singleLine}`,
-    backLink: { href: back, text: 'Back' },
+    lang,
+    toggle: view.toggle,
+    title: words.binDaysFor(view.address.singleLine),
+    backLink: { href: back, text: words.back },
     main: html`
-      ${view.council.disruptions.map((d, i) => disruptionBanner(d, i, view.today, view.council.name))}
-      ${sample && sampleBanner(view.dataSource?.notice, { name: view.council.name, url: view.council.url })}
-      <span class="govuk-caption-l">Bin collection days from ${view.council.name}</span>
+      <span class="govuk-caption-l">${words.binCollectionDaysFrom(view.council.name)}${sample && html` <strong class="govuk-tag govuk-tag--grey">${words.sampleTitle}</strong>`}</span>
       <h1 class="govuk-heading-l">${view.address.singleLine}</h1>
       ${view.dataSource?.stale && html`
         <div class="govuk-warning-text">
           <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-          <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>
-            ${view.council.name}'s latest data could not be read, so these days may be out of date.</strong>
+          <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${words.warning}</span>
+            ${words.staleData(view.council.name)}</strong>
         </div>`}
       ${nextByService(view)}
+      ${view.council.disruptions.map((d, i) => disruptionBanner(d, i, view.today, view.council.name, lang))}
+      ${sample && sampleBanner(view.dataSource?.notice, { name: view.council.name, url: view.council.url }, lang)}
       ${comingWeeks(view)}
+      ${bankHolidaysAhead(view)}
       ${addToCalendar(view)}
-      <h2 class="govuk-heading-m">Something not right?</h2>
+      <h2 class="govuk-heading-m">${words.notRight}</h2>
       <p class="govuk-body">
         ${view.council.url
-          ? html`Check your bin days, report a missed collection or order a new bin on <a class="govuk-link" href="${view.council.url}">${view.council.name}'s website</a>.`
-          : html`Contact ${view.council.name} to check your bin days.`}
+          ? html`<a class="govuk-link" href="${view.council.url}">${words.checkReportOrder(view.council.name)}</a>.`
+          : words.contactCouncil(view.council.name)}
       </p>
-      <p class="govuk-body"><a class="govuk-link" href="/">Search for another postcode</a></p>`,
+      <p class="govuk-body"><a class="govuk-link" href="${inLanguage('/', lang)}">${words.searchAnother}</a></p>`,
   });
 }
 
 /** "Thursday 3 December (tomorrow)": relative words help on the days that matter most. */
-function dayWithDistance(today: string, date: string): string {
-  const distance = daysBetween(today, date);
-  const words = formatDayFrom(today, date);
-  return distance === 0 ? `${words} (today)` : distance === 1 ? `${words} (tomorrow)` : words;
+function dayWithDistance(view: AddressView, date: string): string {
+  const words = wordsFor(view.lang ?? 'en');
+  const distance = daysBetween(view.today, date);
+  const day = formatDayFrom(view.today, date, view.lang);
+  return distance === 0 ? words.today(day) : distance === 1 ? words.tomorrow(day) : day;
 }
 
 function serviceName(service: GraphService, extraClass = ''): SafeHtml {
@@ -134,19 +156,22 @@ function serviceName(service: GraphService, extraClass = ''): SafeHtml {
 }
 
 function changeDetail(view: AddressView, collection: GraphCollection): SafeHtml | null {
-  const change = changeSentence(collection, (date) => formatDayFrom(view.today, date));
-  const extra = [collection.note, collection.disruption?.message].filter((t): t is string => Boolean(t));
+  const lang = view.lang ?? 'en';
+  const change = changeSentence(collection, (date) => formatDayFrom(view.today, date, lang), lang, view.bankHolidays ?? []);
+  const extra = [collectionNote(collection, lang), collection.disruption?.message].filter((t): t is string => Boolean(t));
   if (!change && extra.length === 0) return null;
   return html`${change && html`<p class="govuk-body-s govuk-!-margin-bottom-1">${change}.</p>`}${extra.map((t) => html`<p class="govuk-body-s govuk-!-margin-bottom-1">${t}</p>`)}`;
 }
 
 function nextByService(view: AddressView): SafeHtml {
+  const lang = view.lang ?? 'en';
+  const words = wordsFor(lang);
   // The property's services, in the council's order; a service only seen in collections is still shown.
   const services = [...view.services];
   for (const c of view.collections) if (!services.some((s) => s.id === c.service.id)) services.push(c.service);
-  if (services.length === 0) return html`<p class="govuk-body">${view.council.name} has not said which bins are collected here.</p>`;
+  if (services.length === 0) return html`<p class="govuk-body">${words.noServices(view.council.name)}</p>`;
   return html`
-    <h2 class="govuk-heading-m">Next collection of each bin</h2>
+    <h2 class="govuk-heading-m">${words.nextOfEachBin}</h2>
     <dl class="govuk-summary-list">
       ${services.map((service) => {
         const ofService = view.collections.filter((c) => c.service.id === service.id);
@@ -158,12 +183,12 @@ function nextByService(view: AddressView): SafeHtml {
         <div class="govuk-summary-list__row">
           <dt class="govuk-summary-list__key">${serviceName(service)}</dt>
           <dd class="govuk-summary-list__value">
-            <p class="govuk-body binfo-next-date">${next ? dayWithDistance(view.today, next.date) : `No collection in the next ${WEEKS_LOOKED_AHEAD} weeks`}${next && statusTag(next.status)}</p>
+            <p class="govuk-body binfo-next-date">${next ? dayWithDistance(view, next.date) : words.noCollectionInWeeks(WEEKS_LOOKED_AHEAD)}${next && statusTag(next.status, lang)}</p>
             ${next && changeDetail(view, next)}
-            ${then && html`<p class="govuk-body-s govuk-!-margin-bottom-1">Then: ${dayWithDistance(view.today, then.date)}.</p>`}
-            <p class="govuk-body-s govuk-!-margin-bottom-0">${[service.frequency?.description, containers.length ? `Put out: ${containers.join(', ')}` : null].filter(Boolean).join('. ')}.</p>
+            ${then && html`<p class="govuk-body-s govuk-!-margin-bottom-1">${words.then(dayWithDistance(view, then.date))}</p>`}
+            <p class="govuk-body-s govuk-!-margin-bottom-0">${[frequencyWords(service.frequency, lang), containers.length ? words.putOut(containers.join(', ')) : null].filter(Boolean).join('. ')}.</p>
             ${service.subscription?.required && html`<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">${service.subscription.description}${
-              externalUrl(service.subscription.url) && html` <a class="govuk-link" href="${externalUrl(service.subscription.url)}">Sign up for ${service.name}</a>`}</p>`}
+              externalUrl(service.subscription.url) && html` <a class="govuk-link" href="${externalUrl(service.subscription.url)}">${words.signUpFor(service.name)}</a>`}</p>`}
           </dd>
         </div>`;
       })}
@@ -171,22 +196,24 @@ function nextByService(view: AddressView): SafeHtml {
 }
 
 function comingWeeks(view: AddressView): SafeHtml {
+  const lang = view.lang ?? 'en';
+  const words = wordsFor(lang);
   const last = addDays(view.today, WEEKS_SHOWN * 7 - 1);
   const days = new Map<string, GraphCollection[]>();
   for (const c of view.collections) if (c.date <= last) days.set(c.date, [...(days.get(c.date) ?? []), c]);
   return html`
-    <h2 class="govuk-heading-m">The next ${WEEKS_SHOWN} weeks</h2>
-    ${days.size === 0 && html`<p class="govuk-body">No collections in the next ${WEEKS_SHOWN} weeks.</p>`}
+    <h2 class="govuk-heading-m">${words.nextWeeks(WEEKS_SHOWN)}</h2>
+    ${days.size === 0 && html`<p class="govuk-body">${words.noCollectionsInWeeks(WEEKS_SHOWN)}</p>`}
     ${[...days].map(([date, collections]) => html`
     <section class="binfo-day" aria-labelledby="day-${date}">
-      <h3 class="govuk-heading-s govuk-!-margin-bottom-2" id="day-${date}">${dayWithDistance(view.today, date)}</h3>
+      <h3 class="govuk-heading-s govuk-!-margin-bottom-2" id="day-${date}">${dayWithDistance(view, date)}</h3>
       <ul class="govuk-list binfo-day__list">
         ${collections.map((c) => {
           const state = c.status === 'CANCELLED' ? ' binfo-collection--cancelled' : c.status === 'MOVED' || c.status === 'DELAYED' ? ' binfo-collection--changed' : '';
           const detail = changeDetail(view, c);
           return html`
         <li class="binfo-collection${state}">
-          <span class="binfo-service">${swatch(c.service.containers)}<span class="binfo-collection__name">${c.service.name}</span>${statusTag(c.status)}</span>
+          <span class="binfo-service">${swatch(c.service.containers)}<span class="binfo-collection__name">${c.service.name}</span>${statusTag(c.status, lang)}</span>
           ${detail && html`<div class="binfo-collection__detail">${detail}</div>`}
         </li>`;
         })}
@@ -194,40 +221,61 @@ function comingWeeks(view: AddressView): SafeHtml {
     </section>`)}`;
 }
 
-function addToCalendar(view: AddressView): SafeHtml {
+/** The bank holidays in the weeks looked ahead, by GOV.UK's name in the page's language. */
+function bankHolidaysAhead(view: AddressView): SafeHtml | null {
+  const lang = view.lang ?? 'en';
+  const words = wordsFor(lang);
+  const last = addDays(view.today, WEEKS_LOOKED_AHEAD * 7 - 1);
+  const ahead = (view.bankHolidays ?? []).filter((h) => h.date >= view.today && h.date <= last);
+  if (ahead.length === 0) return null;
   return html`
-    <h2 class="govuk-heading-m">Add these days to your calendar</h2>
-    <p class="govuk-body">Subscribe and your calendar app keeps itself up to date, including collections that move for bank holidays.${
-      view.dataSource?.kind === 'SAMPLE' ? ' The calendar is labelled as sample data too.' : ''}</p>
-    <a href="${webcalUrl(view.feedUrl)}" class="govuk-button" draggable="false">Subscribe in your calendar app</a>
-    <p class="govuk-body">Or <a class="govuk-link" href="${view.feedUrl}">download the calendar file (.ics)</a>.</p>
+    <h2 class="govuk-heading-m">${words.bankHolidaysAhead(WEEKS_LOOKED_AHEAD)}</h2>
+    <ul class="govuk-list">
+      ${ahead.map((h) => html`<li>${formatDayFrom(view.today, h.date, lang)}: ${bankHolidayTitle(lang, h.title)}</li>`)}
+    </ul>
+    <p class="govuk-body-s">${words.bankHolidaysNote}</p>`;
+}
+
+function addToCalendar(view: AddressView): SafeHtml {
+  const words = wordsFor(view.lang ?? 'en');
+  return html`
+    <h2 class="govuk-heading-m">${words.addToCalendar}</h2>
+    <p class="govuk-body">${words.subscribeLead}${view.dataSource?.kind === 'SAMPLE' ? words.calendarSampleToo : ''}</p>
+    <a href="${webcalUrl(view.feedUrl)}" class="govuk-button" draggable="false">${words.subscribe}</a>
+    <p class="govuk-body">${words.or} <a class="govuk-link" href="${view.feedUrl}">${words.downloadIcs}</a>.</p>
     <details class="govuk-details">
-      <summary class="govuk-details__summary"><span class="govuk-details__summary-text">Using Google Calendar or Outlook on the web</span></summary>
+      <summary class="govuk-details__summary"><span class="govuk-details__summary-text">${words.webCalendars}</span></summary>
       <div class="govuk-details__text">
-        <p class="govuk-body">Add a calendar "from URL" (Google) or "from the web" (Outlook) and paste this address:</p>
+        <p class="govuk-body">${words.webCalendarsHow}</p>
         <p class="govuk-body binfo-feed-url">${view.feedUrl}</p>
       </div>
     </details>`;
 }
 
-function unavailablePage(council: Council, fallbackUrl: string | null): SafeHtml {
+function unavailablePage(council: Council, fallbackUrl: string | null, lang: Lang, toggle: Page['toggle']): SafeHtml {
+  const words = wordsFor(lang);
   return layout({
-    title: 'Bin days are not available at the moment',
-    backLink: { href: '/', text: 'Back' },
+    lang,
+    toggle,
+    title: words.unavailableTitle,
+    backLink: { href: inLanguage('/', lang), text: words.back },
     main: html`
-      <h1 class="govuk-heading-l">Sorry, we cannot show your bin days at the moment</h1>
-      <p class="govuk-body">${council.name}'s bin collection service is not available at the moment.</p>
-      ${fallbackUrl && html`<p class="govuk-body"><a class="govuk-link" href="${fallbackUrl}">Check your bin day on ${council.name}'s website</a></p>`}
-      <p class="govuk-body">You can also try again later.</p>`,
+      <h1 class="govuk-heading-l">${words.cannotShowYours}</h1>
+      <p class="govuk-body">${words.serviceDown(council.name)}</p>
+      ${fallbackUrl && html`<p class="govuk-body"><a class="govuk-link" href="${fallbackUrl}">${words.checkOnWebsite(council.name)}</a></p>`}
+      <p class="govuk-body">${words.tryLater}</p>`,
   });
 }
 
-export function notFoundPage(): SafeHtml {
+export function notFoundPage(lang: Lang = 'en', toggle: Page['toggle'] = null): SafeHtml {
+  const words = wordsFor(lang);
   return layout({
-    title: 'Address not found',
+    lang,
+    toggle,
+    title: words.notFoundTitle,
     main: html`
-      <h1 class="govuk-heading-l">We could not find that address</h1>
-      <p class="govuk-body">If you typed the web address, check it is correct.</p>
-      <p class="govuk-body"><a class="govuk-link" href="/">Search for your postcode</a> to find your address.</p>`,
+      <h1 class="govuk-heading-l">${words.notFoundHeading}</h1>
+      <p class="govuk-body">${words.notFoundTyped}</p>
+      <p class="govuk-body"><a class="govuk-link" href="${inLanguage('/', lang)}">${words.searchYourPostcode}</a>${words.toFindAddress}</p>`,
   });
 }

@@ -1,13 +1,16 @@
 // The page for anything unexpected (the graph failed in a way no page explains): GOV.UK's wording.
 import { html, type SafeHtml } from '../html.js';
+import { inLanguage, wordsFor, type Lang } from '../language.js';
 import { layout } from './layout.js';
 
-export function problemPage(): SafeHtml {
+export function problemPage(lang: Lang = 'en'): SafeHtml {
+  const words = wordsFor(lang);
   return layout({
-    title: 'Sorry, there is a problem with the service',
+    lang,
+    title: words.problemTitle,
     main: html`
-      <h1 class="govuk-heading-l">Sorry, there is a problem with the service</h1>
-      <p class="govuk-body">Try again later.</p>
-      <p class="govuk-body"><a class="govuk-link" href="/">Search for your postcode</a></p>`,
+      <h1 class="govuk-heading-l">${words.problemTitle}</h1>
+      <p class="govuk-body">${words.problemTryLater}</p>
+      <p class="govuk-body"><a class="govuk-link" href="${inLanguage('/', lang)}">${words.searchYourPostcode}</a></p>`,
   });
 }
