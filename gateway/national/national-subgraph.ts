@@ -88,8 +88,11 @@ export function nationalSubgraphSchema(options: NationalOptions): GraphQLSchema 
   const fanOuts = new WeakMap<object, Map<string, Promise<ServiceAnswers>>>();
   const serviceAnswers = (filter: ServiceFilter, context: Record<string, unknown> | undefined): Promise<ServiceAnswers> => {
     const key = `${filter.nation ?? ''}|${filter.tier ?? ''}`;
-    const memo = context && typeof context === 'object' ? (fanOuts.get(context) ?? new Map<string, Promise<ServiceAnswers>>()) : undefined;
-    if (context && memo) fanOuts.set(context, memo);
+    let memo: Map<string, Promise<ServiceAnswers>> | undefined;
+    if (context && typeof context === 'object') {
+      memo = fanOuts.get(context);
+      if (!memo) fanOuts.set(context, (memo = new Map()));
+    }
     const known = memo?.get(key);
     if (known) return known;
     const answers = (async () => {

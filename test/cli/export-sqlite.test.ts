@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayClient, type Execute } from '../../cli/export/gateway-client.js';
 import { postcodeSampler, spreadSample } from '../../cli/export/postcode-sample.js';
-import { exportSnapshot, postcodesPerRequest, SnapshotMismatchError, type SnapshotOptions } from '../../cli/export/sqlite-snapshot.js';
+import { exportSnapshot, postcodesPerRequest, snapshotProgress, SnapshotMismatchError, type SnapshotOptions } from '../../cli/export/sqlite-snapshot.js';
+import { listen } from '../../lib/http/listen.js';
 import { projectPath } from '../../lib/project-path.js';
 import type { PostcodeIndex } from '../../subgraphs/directory/postcode-index.js';
 import { startLocalStack, type LocalStack } from '../../stack/local-stack.js';
@@ -226,6 +227,44 @@ describe('the binfo command', () => {
       expect(stderr).toMatch(message);
     }
   }, 120_000);
+});
+
+describe('progress and rate limits', () => {
+  const streamOf = (isTTY: boolean) => {
+    const written: string[] = [];
+    return { stream: { isTTY, write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream, written };
+  };
+
+  it('draws a bar on a terminal, and writes a line per 25 councils and at the end in a log', () => {
+    const tty = streamOf(true);
+    snapshotProgress(tty.stream)({ done: 15, total: 30, failed: 1 });
+    expect(tty.written).toEqual([`\r[${'#'.repeat(15)}${'.'.repeat(15)}] 15/30 councils, 1 could not answer`]);
+    const log = streamOf(false);
+    const report = snapshotProgress(log.stream);
+    for (let done = 1; done <= 30; done++) report({ done, total: 30, failed: 0 });
+    expect(log.written).toEqual(['binfo export: 25/30 councils\n', 'binfo export: 30/30 councils\n']);
+  });
+
+  it('waits out a 429 for as long as Retry-After says, then carries on', async () => {
+    let calls = 0;
+    const server = await listen((_req, res) => {
+      if (++calls === 1) {
+        res.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' });
+        res.end('{"errors":[{"message":"slow down"}]}');
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"data":{"ok":true}}');
+      }
+    });
+    try {
+      const waits: number[] = [];
+      const client = gatewayClient(`${server.url}/graphql`, { sleep: async (ms) => void waits.push(ms) });
+      expect(await client('{ ok }')).toEqual({ data: { ok: true } });
+      expect(waits).toEqual([7_000]);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('sampling and request sizes', () => {
