@@ -125,17 +125,22 @@ describe('Apollo Client 4, default InMemoryCache, no typePolicies', () => {
   });
 });
 
-/** Every operation in the README's graphql blocks: top-level `{ ... }` groups, comments left out. */
+/** Every operation in the README's graphql blocks, comments left out. */
 function readmeQueries(): string[] {
   const readme = readFileSync(projectPath('README.md'), 'utf8');
   const queries: string[] = [];
   for (const [, block] of readme.matchAll(/```graphql\n([\s\S]*?)```/g)) {
     const text = block.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n');
+    // An operation runs from the end of the previous one to the close of its top-level braces, so a
+    // `query Name($x: ...)` prefix stays with its selection.
     let depth = 0;
-    let start = -1;
+    let start = 0;
     for (let i = 0; i < text.length; i++) {
-      if (text[i] === '{' && depth++ === 0) start = i;
-      if (text[i] === '}' && --depth === 0) queries.push(text.slice(start, i + 1));
+      if (text[i] === '{') depth++;
+      if (text[i] === '}' && --depth === 0) {
+        queries.push(text.slice(start, i + 1).trim());
+        start = i + 1;
+      }
     }
   }
   return queries;
