@@ -53,7 +53,7 @@ export function cannedGraph(options: CannedOptions = {}): ExecuteGraphQL & { cal
     councilCode: CANNED_COUNCIL,
     address: { singleLine: '1 Snowy Lane, Reading, RG1 1AA', postcode: 'RG1 1AA' },
     dataSource,
-    services: [grey, blue].map((s) => ({ ...s, frequency: { description: 'Every other Tuesday' }, subscription: null })),
+    services: [grey, blue].map((s) => ({ ...s, frequency: { description: 'Every other Tuesday', rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU' }, subscription: null })),
   };
   const calls: Array<Record<string, unknown> | undefined> = [];
   const execute = async (query: string, variables?: Record<string, unknown>): Promise<GraphResult> => {

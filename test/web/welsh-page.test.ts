@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bankHolidayTitle, formatDayIn, wordsFor } from '../../gateway/web/language.js';
 import { frequencyWords } from '../../gateway/web/wording.js';
-import { startWebTestServer, type WebTestServer } from './web-test-server.js';
+import { CANNED_COUNCIL, CANNED_UPRN, SNOW, cannedGraph } from './canned-graph.js';
+import { serveWeb, startWebTestServer, type WebTestServer } from './web-test-server.js';
 
 /** The week before Christmas 2026: the page shows collections moved by the bank holidays. */
 const TODAY = '2026-12-21';
@@ -89,6 +90,21 @@ describe('a Welsh address in Welsh (?lang=cy)', () => {
     expect(text).toContain('Dydd Llun 28 Rhagfyr: Dydd San Steffan');
     expect(text).toContain('Dydd Gwener 1 Ionawr 2027: Dydd Calan');
     expect(text).toMatch(/Wedi symud\. Y diwrnod arferol: Dydd Iau 31 Rhagfyr\. Y rheswm: gŵyl banc \(Dydd San Steffan\)\./);
+  });
+
+  it('says a disruption, a cancelled and a moved collection in Welsh too (canned graph answers)', async () => {
+    const web = await serveWeb({ execute: cannedGraph(), today: () => '2026-11-30' });
+    try {
+      const body = await (await fetch(`${web.url}/address/${CANNED_COUNCIL}/${CANNED_UPRN}?lang=cy`)).text();
+      const text = visibleText(body);
+      expect(englishFixedTexts().filter((phrase) => text.includes(phrase))).toEqual([]);
+      expect(text).toContain(`Pwysig ${SNOW.title} Mae’r casgliadau wedi’u canslo. Dechrau: Dydd Mawrth 1 Rhagfyr. Diwedd: Dydd Mercher 2 Rhagfyr. Ardal: ${SNOW.area}.`);
+      expect(text).toContain(`Wedi’i ganslo. Y rheswm: tywydd garw: ${SNOW.title}.`);
+      expect(text).toContain('Wedi symud. Y diwrnod arferol: Dydd Mawrth 1 Rhagfyr. Y rheswm: rhesymau gweithredol.');
+      expect(text).toContain('Wedyn: Dydd Mawrth 8 Rhagfyr.');
+    } finally {
+      await web.close();
+    }
   });
 
   it('keeps Welsh on every link and form, and offers English in one click', async () => {
