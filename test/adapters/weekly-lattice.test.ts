@@ -138,6 +138,13 @@ describe('the defects of issue 14, one example each', () => {
     });
   });
 
+  it('reads a move at the start of a short feed as a move of the nearest missing date, not as a Saturday round (found by fast-check)', () => {
+    // Weekly Thursdays; a holiday on Thursday 4 January 2024 moved its collection to the Saturday before.
+    const calendar = calendarOf(['2024-01-04']);
+    const lattice = inferWeeklyLattice(['2023-12-30', '2024-01-11', '2024-01-18'], { plausibleMove: likelyHolidayMove(calendar, DIVISION) });
+    expect(lattice).toMatchObject({ weekday: 4, everyWeeks: 1, first: '2024-01-04', moves: [{ from: '2024-01-04', to: '2023-12-30' }], missing: ['2024-01-04'] });
+  });
+
   it('still leaves a genuine extra collection as an extra, not a reason to change the cycle', () => {
     const dates = ['2026-03-02', '2026-03-16', '2026-03-21', '2026-03-30', '2026-04-13'];
     const lattice = inferWeeklyLattice(dates, { plausibleMove: likelyHolidayMove(bankHolidays, DIVISION) })!;

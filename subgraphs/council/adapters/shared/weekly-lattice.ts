@@ -97,8 +97,8 @@ function evaluate(days: number[], anchor: number, period: number, withinDays: nu
   for (let slot = anchor + Math.ceil((days[0] - withinDays - anchor) / period) * period; slot <= days[days.length - 1] + withinDays; slot += period) {
     if (!on.has(slot)) open.push(slot);
   }
-  const moves = matchMoves(off, open, anchor, period, withinDays, likely);
   const onDays = [...on];
+  const moves = matchMoves(off, open, { first: Math.min(...onDays), last: Math.max(...onDays) }, anchor, period, withinDays, likely);
   const first = Math.min(...onDays, ...moves.map((m) => m.from));
   const last = Math.max(...onDays, ...moves.map((m) => m.from));
   const missing = open.filter((slot) => slot >= first && slot <= last).length;
@@ -109,21 +109,36 @@ function evaluate(days: number[], anchor: number, period: number, withinDays: nu
 
 /**
  * As many moves as possible (a maximum matching of off-lattice days to open lattice days within
- * reach), each day trying its likeliest partner first: one a bank holiday explains, then the nearest.
+ * reach), each day trying its likeliest partner first: one that fills a gap between the dates on the
+ * lattice rather than widening their span, then one a bank holiday explains, then the nearest.
  * Nearest-first alone is not enough: Saturday-before moves of two Friday holidays in a row
  * (25 Dec → 19 Dec, 1 Jan → 26 Dec) would pair 26 Dec with 25 Dec and leave two dates unexplained.
  */
-function matchMoves(off: number[], open: number[], anchor: number, period: number, withinDays: number, likely: (from: number, to: number) => boolean): Array<{ from: number; to: number }> {
+function matchMoves(
+  off: number[],
+  open: number[],
+  span: { first: number; last: number },
+  anchor: number,
+  period: number,
+  withinDays: number,
+  likely: (from: number, to: number) => boolean,
+): Array<{ from: number; to: number }> {
+  const { first: spanFirst, last: spanLast } = span;
   const openIndex = new Map(open.map((slot, index) => [slot, index]));
+  // How many lattice days a move from `from` would add to the span of the dates on the lattice: a gap
+  // inside the span is explained by filling it, one outside widens the span and may open new gaps.
+  const slotsAway = (from: number) => (from < spanFirst ? (spanFirst - from) / period : from > spanLast ? (from - spanLast) / period : 0);
   // A lattice is at least a week apart, so at most two of its days are within reach of a date.
   const partners = off.map((to) => {
-    const found: Array<{ index: number; from: number; distance: number; likely: boolean }> = [];
+    const found: Array<{ index: number; from: number; away: number; distance: number; likely: boolean }> = [];
     for (let k = Math.ceil((to - withinDays - anchor) / period); anchor + k * period <= to + withinDays; k++) {
       const from = anchor + k * period;
       const index = openIndex.get(from);
-      if (index !== undefined) found.push({ index, from, distance: Math.abs(to - from), likely: likely(from, to) });
+      if (index !== undefined) found.push({ index, from, away: slotsAway(from), distance: Math.abs(to - from), likely: likely(from, to) });
     }
-    return found.sort((a, b) => Number(b.likely) - Number(a.likely) || a.distance - b.distance || a.from - b.from).map((p) => p.index);
+    return found
+      .sort((a, b) => a.away - b.away || Number(b.likely) - Number(a.likely) || a.distance - b.distance || a.from - b.from)
+      .map((p) => p.index);
   });
   const takenBy = new Array<number>(open.length).fill(-1);
   const augment = (date: number, visited: Set<number>): boolean => {
