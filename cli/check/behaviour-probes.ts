@@ -149,6 +149,10 @@ export async function probeBehaviour(post: Post, options: ProbeOptions): Promise
   for (const d of disruptions) identity.disruption(d);
   if (disruptions.some((d) => d.councilCode !== own)) fail('disruptions', `Council.disruptions lists a disruption of council ${disruptions.find((d) => d.councilCode !== own)!.councilCode}; list only your own`);
 
+  if (!disruptions.length) {
+    warn('disruptions', 'The council lists no disruption, so Disruption entities were asked for other councils with a made-up id only; with one posted, its real id is asked for too');
+  }
+
   // 2. One batch, as the gateway sends it: this council's entities, unknown ones, and other councils'.
   const uprn = properties[0]?.uprn ?? UNKNOWN_UPRN;
   const disruptionId = disruptions[0]?.id ?? UNKNOWN_DISRUPTION;
