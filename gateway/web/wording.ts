@@ -28,14 +28,16 @@ export interface BankHoliday {
 }
 
 /**
- * The bank holidays that explain a collection moved for one: those in the same week as its regular day, on
- * or before it (a Monday holiday slips the whole week; a Saturday-before policy moves the holiday's own day).
+ * The bank holidays that explain a collection moved for one: those from the start of its regular day's week
+ * to the later of its regular and new days (a Monday holiday slips the whole week; a Christmas cascade
+ * crosses a second holiday on the way; a Saturday-before policy moves the holiday's own day).
  */
 export function holidaysBehind(collection: GraphCollection, holidays: readonly BankHoliday[]): BankHoliday[] {
   const regular = collection.originalDate;
   if (!regular || collection.changeReason !== 'BANK_HOLIDAY') return [];
   const weekStart = addDays(regular, 1 - isoWeekday(regular));
-  return holidays.filter((h) => h.date >= weekStart && h.date <= regular);
+  const last = collection.date > regular ? collection.date : regular;
+  return holidays.filter((h) => h.date >= weekStart && h.date <= last);
 }
 
 /**

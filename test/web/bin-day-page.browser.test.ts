@@ -214,6 +214,18 @@ describe.skipIf(missing && !process.env.CI)('the bin-day page in a real browser'
     }
   });
 
+  it('offers the page in Welsh from a visible link, and the Welsh page passes the same accessibility checks', async () => {
+    await page.goto(`${server.url}${addressPath}`);
+    await page.getByRole('link', { name: 'Cymraeg' }).click();
+    await page.waitForURL(/\?lang=cy$/);
+    expect(await page.getAttribute('html', 'lang')).toBe('cy');
+    await expect.poll(() => page.getByRole('heading', { name: 'Casgliad nesaf pob bin' }).isVisible()).toBe(true);
+    await screenshot('9-welsh');
+    expect(await accessibilityViolations()).toEqual([]);
+    await page.getByRole('link', { name: 'English' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Next collection of each bin' }).isVisible()).toBe(true);
+  });
+
   it('loaded nothing from anywhere but this server, with no console errors (so no CSP violations)', () => {
     expect(requested.length).toBeGreaterThan(0);
     expect(requested.filter((url) => !ownServers.some((origin) => url.startsWith(origin)))).toEqual([]);

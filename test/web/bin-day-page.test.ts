@@ -163,7 +163,7 @@ describe('GET /address/<council>/<uprn> (the bin days)', () => {
     const order = headings(body).map(([, text]) => text);
     expect(order[0]).toBe(property.address.singleLine);
     expect(order.indexOf('Next collection of each bin')).toBeLessThan(order.indexOf('Sample data'));
-    expect(body).toMatch(/<span class="govuk-caption-l">Bin collection days from Reading Borough Council <strong class="govuk-tag govuk-tag--grey">Sample data<\/strong><\/span>/);
+    expect(body).toMatch(/<span class="govuk-caption-l">Bin collection days from Reading Borough Council <strong class="govuk-tag govuk-tag--grey binfo-caption-tag">Sample data<\/strong><\/span>/);
     for (const service of property.services) {
       expect(body).toContain(service.name);
       const [container] = service.containers;

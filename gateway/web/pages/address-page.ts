@@ -119,7 +119,7 @@ export function renderAddressPage(view: AddressView): SafeHtml {
     title: words.binDaysFor(view.address.singleLine),
     backLink: { href: back, text: words.back },
     main: html`
-      <span class="govuk-caption-l">${words.binCollectionDaysFrom(view.council.name)}${sample && html` <strong class="govuk-tag govuk-tag--grey">${words.sampleTitle}</strong>`}</span>
+      <span class="govuk-caption-l">${words.binCollectionDaysFrom(view.council.name)}${sample && html` <strong class="govuk-tag govuk-tag--grey binfo-caption-tag">${words.sampleTitle}</strong>`}</span>
       <h1 class="govuk-heading-l">${view.address.singleLine}</h1>
       ${view.dataSource?.stale && html`
         <div class="govuk-warning-text">
