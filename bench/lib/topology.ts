@@ -42,6 +42,7 @@ export function buildBundle(): Promise<unknown> {
 export interface SplitStack {
   gatewayUrl: string;
   directoryUrl: string;
+  calendarUrl: string;
   /** The council host's origin (its councils answer at /councils/<GSS>/graphql); absent with a registry. */
   hostUrl?: string;
   gateway: Service;
@@ -110,6 +111,7 @@ export async function startSplitStack(options: SplitStackOptions): Promise<Split
     return {
       gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`,
       directoryUrl,
+      calendarUrl,
       hostUrl,
       gateway,
       services,

@@ -15,6 +15,7 @@
 //
 // Failures are attributed to whoever caused them: only the council's own failures (timeout, connection,
 // 5xx, an answer that is not valid) count toward its breaker; nothing a client writes can move it.
+import { createHash } from 'node:crypto';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLSchema } from 'graphql';
@@ -322,7 +323,8 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
   /** One request for identical concurrent queries; every caller after the first gets its own copy. */
   private async fetchShared(endpoint: CouncilEndpoint, fetch: EntityFetch, representations: Representation[], keys: string[]): Promise<FetchOutcome> {
     if (!fetch.plan.isQuery) return this.fetchFromCouncil(endpoint, fetch, representations, keys);
-    fetch.identity ??= `${fetch.query}\n${stableJson(fetch.variables)}`;
+    // Hashed once per fetch: the query text is ~1 KB, and a national fetch makes 361 in-flight keys from it.
+    fetch.identity ??= createHash('sha256').update(fetch.query).update('\n').update(stableJson(fetch.variables)).digest('base64url');
     const identity = `${endpoint.code}\n${endpoint.url}\n${fetch.identity}\n${stableJson(representations)}`;
     const { value, shared } = await this.inFlight.run(identity, () => this.fetchFromCouncil(endpoint, fetch, representations, keys));
     // Only the checks are copied: the gateway merges into the entities. (A failure is shared as is: structuredClone

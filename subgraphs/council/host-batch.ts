@@ -3,7 +3,8 @@
 // any of its councils. Isolation stays as at each council's own URL: the batch is split by the GSS code in
 // each representation's key, and each council's part is executed as that council alone (its own context,
 // its own data source), so a representation is only ever resolved as its own council. A representation of
-// a council this host does not serve is null. The parts are put back in the order they were asked, with
+// a council this host does not serve is null with an error (as its own URL would answer 404), so the gateway
+// reports that council as unavailable rather than as knowing no such entity. The parts are put back in the order they were asked, with
 // error paths re-numbered to the batch's indexes.
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
@@ -47,10 +48,11 @@ export async function answerHostBatch(
 
   const entities: unknown[] = new Array(representations.length).fill(null);
   const errors: GraphQLFormattedError[] = [];
+  const contexts = new Map([...parts.keys()].map((code) => [code, contextFor(code)]));
   const answers = await Promise.all(
     [...parts].map(async ([code, indexes]) => {
-      const context = contextFor(code);
-      if (!context) return { indexes, result: undefined }; // not served here: its entities stay null
+      const context = contexts.get(code);
+      if (!context) return { indexes, result: undefined }; // not served here: see below
       const response = await apollo.executeOperation(
         { query: request.query, operationName: request.operationName, variables: { ...variables, representations: indexes.map((i) => representations[i]) } },
         { contextValue: await context },
@@ -58,6 +60,10 @@ export async function answerHostBatch(
       return { indexes, result: response.body.kind === 'single' ? response.body.singleResult : undefined, status: response.http.status };
     }),
   );
+  for (const [code, indexes] of parts) {
+    if (contexts.get(code)) continue;
+    for (const index of indexes) errors.push({ message: `No council ${code} is served by this host.`, path: ['_entities', index], extensions: { code: 'COUNCIL_NOT_SERVED' } });
+  }
   for (const { indexes, result, status } of answers) {
     if (!result) continue;
     // The query is the same for every part: if it is refused (parse, validation, variables), the whole batch is.

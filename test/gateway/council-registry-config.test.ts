@@ -23,6 +23,23 @@ describe('the council registry file', () => {
     expect(endpoints.get('E06000038')).toMatchObject({ url: 'https://bins.example.invalid/graphql', timeoutMs: 800 });
   });
 
+  it('says which councils share a host (hostUrl), and not for a council that has an endpoint of its own', () => {
+    const config = validateCouncilRegistryConfig(
+      {
+        defaults: { url: '{councilHost}/councils/{code}/graphql', hostUrl: '{councilHost}/councils/graphql' },
+        councils: [
+          { code: 'E06000038', url: 'https://bins.example.invalid/graphql' },
+          { code: 'E06000023', url: 'https://supplier.example.invalid/bristol/graphql', hostUrl: 'https://supplier.example.invalid/graphql' },
+        ],
+      },
+      'councils.yaml',
+    );
+    const endpoints = resolveCouncilEndpoints(config, councils, { councilHost: 'http://127.0.0.1:9' });
+    expect(endpoints.get('E06000041')!.sharedHost).toEqual({ batchUrl: 'http://127.0.0.1:9/councils/graphql', councilUrl: 'http://127.0.0.1:9/councils/E06000041/graphql' });
+    expect(endpoints.get('E06000038')!.sharedHost).toBeUndefined();
+    expect(endpoints.get('E06000023')!.sharedHost).toEqual({ batchUrl: 'https://supplier.example.invalid/graphql', councilUrl: 'https://supplier.example.invalid/bristol/graphql' });
+  });
+
   it.each([
     [{ councils: [{ code: 'READING', url: 'https://x.invalid' }] }, /councils\.yaml: councils\.0\.code \(council READING\): must be a GSS code/],
     [{ councils: [{ code: 'E06000038', url: 'not a url' }] }, /councils\.yaml: councils\.0\.url \(council E06000038\)/],
