@@ -49,6 +49,8 @@ const COLLECTIONS = `query($representations: [_Any!]!, $from: Date, $to: Date) {
 const MADE_UP_COUNCIL = 'X99999999';
 const UNKNOWN_UPRN = '999999999999';
 const UNKNOWN_DISRUPTION = 'binfo-check-no-such-disruption';
+/** Other councils asked about per request: three representations each, so a request stays near 25 KB. */
+const STRANGERS_PER_REQUEST = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface OtherCouncil {
@@ -160,37 +162,50 @@ export async function probeBehaviour(post: Post, options: ProbeOptions): Promise
     { code: MADE_UP_COUNCIL, why: `${MADE_UP_COUNCIL} (a code no council has)` },
     ...(options.otherCouncils ?? []).filter((c) => c.code !== own).map((c) => ({ code: c.code, why: `${c.code} (${c.name}, a real council from the registry)` })),
   ];
-  const probes: Probe[] = [
-    { representation: { __typename: 'Council', code: own }, expect: 'own' },
+  const ownCouncil: Probe = { representation: { __typename: 'Council', code: own }, expect: 'own' };
+  const ownProbes: Probe[] = [
+    ownCouncil,
     { representation: { __typename: 'Property', councilCode: own, uprn: UNKNOWN_UPRN }, expect: 'unknown' },
     { representation: { __typename: 'Disruption', councilCode: own, id: UNKNOWN_DISRUPTION }, expect: 'unknown' },
     ...(properties[0] ? [{ representation: { __typename: 'Property' as const, councilCode: own, uprn }, expect: 'own' as const }] : []),
     ...(disruptions[0] ? [{ representation: { __typename: 'Disruption' as const, councilCode: own, id: disruptionId }, expect: 'own' as const }] : []),
-    ...strangers.flatMap(({ code, why }): Probe[] => [
-      { representation: { __typename: 'Council', code }, expect: 'stranger', stranger: why },
-      { representation: { __typename: 'Property', councilCode: code, uprn }, expect: 'stranger', stranger: why },
-      { representation: { __typename: 'Disruption', councilCode: code, id: disruptionId }, expect: 'stranger', stranger: why },
-    ]),
-    { representation: { __typename: 'Council', code: own }, expect: 'own' },
   ];
-  const order = await post(ENTITIES, { representations: probes.map((p) => p.representation) });
-  const entities = order.data?._entities;
-  if (!Array.isArray(entities)) {
-    fail('entities', `_entities did not answer a list: ${JSON.stringify(order.errors ?? order).slice(0, 200)}`);
-    return findings;
+  const strangerProbes = strangers.map(({ code, why }): Probe[] => [
+    { representation: { __typename: 'Council', code }, expect: 'stranger', stranger: why },
+    { representation: { __typename: 'Property', councilCode: code, uprn }, expect: 'stranger', stranger: why },
+    { representation: { __typename: 'Disruption', councilCode: code, id: disruptionId }, expect: 'stranger', stranger: why },
+  ]);
+  // Batches of at most STRANGERS_PER_REQUEST councils, each between two of this council's own entities, so a
+  // server with a common body limit (100 KB) can answer, and order is still probed in every batch.
+  const batches: Probe[][] = [];
+  for (let i = 0; i === 0 || i < strangerProbes.length; i += STRANGERS_PER_REQUEST) {
+    const chunk = strangerProbes.slice(i, i + STRANGERS_PER_REQUEST).flat();
+    batches.push(i === 0 ? [...ownProbes, ...chunk, ownCouncil] : [ownCouncil, ...chunk, ownCouncil]);
   }
+
   const before = findings.length;
-  if (entities.length !== probes.length) {
-    fail('entities', `_entities returned ${entities.length} items for ${probes.length} representations; it must return exactly one per representation, in order`);
-  } else {
-    const answeredFor = new Map<string, { why: string; types: Set<string>; position: number }>();
+  const answeredFor = new Map<string, { why: string; types: Set<string> }>();
+  let firstEntities: any[] = [];
+  for (const [batch, probes] of batches.entries()) {
+    const where = (i: number) => (batches.length > 1 ? `position ${i} of request ${batch + 1}` : `position ${i}`);
+    const order = await post(ENTITIES, { representations: probes.map((p) => p.representation) });
+    const entities = order.data?._entities;
+    if (!Array.isArray(entities)) {
+      fail('entities', `_entities did not answer a list: ${JSON.stringify(order.errors ?? order).slice(0, 200)}`);
+      return findings;
+    }
+    if (batch === 0) firstEntities = entities;
+    if (entities.length !== probes.length) {
+      fail('entities', `_entities returned ${entities.length} items for ${probes.length} representations; it must return exactly one per representation, in order`);
+      continue;
+    }
     probes.forEach((probe, i) => {
       const entity = entities[i];
       const { representation } = probe;
       if (probe.expect === 'stranger') {
         if (entity === null) return;
         const code = representation.code ?? representation.councilCode;
-        const seen = answeredFor.get(code) ?? { why: probe.stranger!, types: new Set<string>(), position: i };
+        const seen = answeredFor.get(code) ?? { why: probe.stranger!, types: new Set<string>() };
         seen.types.add(representation.__typename);
         answeredFor.set(code, seen);
         return;
@@ -204,24 +219,25 @@ export async function probeBehaviour(post: Post, options: ProbeOptions): Promise
       }
       const answeredCouncil = councilOf(entity);
       if (entity === null || entity === undefined) {
-        fail('order', `_entities position ${i} should be ${representation.__typename} ${keyOf(representation)}, got null: entities out of order, or this council's own entity is missing`);
+        fail('order', `_entities ${where(i)} should be ${representation.__typename} ${keyOf(representation)}, got null: entities out of order, or this council's own entity is missing`);
       } else if (answeredCouncil !== own) {
-        fail('wrong-council', `Asked for ${representation.__typename} ${keyOf(representation)} at position ${i}, the subgraph answered a ${entity.__typename} of council ${answeredCouncil}: a wrong-council answer (is --council right, or does this endpoint serve another council?)`);
+        fail('wrong-council', `Asked for ${representation.__typename} ${keyOf(representation)} at ${where(i)}, the subgraph answered a ${entity.__typename} of council ${answeredCouncil}: a wrong-council answer (is --council right, or does this endpoint serve another council?)`);
       } else if (entity.__typename === representation.__typename && (entity.code ?? entity.uprn ?? entity.id) !== (representation.code ?? representation.uprn ?? representation.id)) {
-        fail('order', `_entities position ${i} should be ${representation.__typename} ${keyOf(representation)}, got ${entity.__typename} ${entity.code ?? `${answeredCouncil}/${entity.uprn ?? entity.id}`}: entities out of order`);
+        fail('order', `_entities ${where(i)} should be ${representation.__typename} ${keyOf(representation)}, got ${entity.__typename} ${entity.code ?? `${answeredCouncil}/${entity.uprn ?? entity.id}`}: entities out of order`);
       } else if (entity.__typename !== representation.__typename) {
-        fail('order', `_entities position ${i} should be a ${representation.__typename}, got a ${entity.__typename}: entities out of order`);
+        fail('order', `_entities ${where(i)} should be a ${representation.__typename}, got a ${entity.__typename}: entities out of order`);
       }
     });
-    for (const [code, { why, types, position }] of answeredFor) {
-      fail('isolation', `_entities answered ${[...types].join(', ')} for council ${why} (first at position ${position}); a council must answer null for any council but its own`);
-    }
-    if (findings.length === before) {
-      pass('entities', `Entities come back in order, one per representation, only for this council (Council, Property and Disruption asked for ${strangers.length - 1} other real councils from the registry and a made-up code); unknown UPRNs and disruptions are null`);
-    }
+    const unknownErrors = (order.errors ?? []).filter((e) => typeof e.path?.[1] === 'number' && probes[e.path[1] as number]?.expect === 'unknown');
+    if (unknownErrors.length) fail('unknown-uprn', `An unknown UPRN or disruption gave an error ("${unknownErrors[0].message}"); it must be null without an error`);
   }
-  const unknownErrors = (order.errors ?? []).filter((e) => typeof e.path?.[1] === 'number' && probes[e.path[1] as number]?.expect === 'unknown');
-  if (unknownErrors.length) fail('unknown-uprn', `An unknown UPRN or disruption gave an error ("${unknownErrors[0].message}"); it must be null without an error`);
+  for (const [, { why, types }] of answeredFor) {
+    fail('isolation', `_entities answered ${[...types].join(', ')} for council ${why}; a council must answer null for any council but its own`);
+  }
+  if (findings.length === before) {
+    pass('entities', `Entities come back in order, one per representation, only for this council (Council, Property and Disruption asked for ${strangers.length - 1} other real councils from the registry and a made-up code, in ${batches.length} requests); unknown UPRNs and disruptions are null`);
+  }
+  const entities = firstEntities;
   const services = entities[0]?.services;
   if (!Array.isArray(services) || services.length === 0) fail('services', `Council.services is empty or missing for ${own}`);
   else if (services.some((s: { type: string }) => !SERVICE_TYPES.includes(s.type as never))) fail('services', 'A service has an unknown type');

@@ -179,7 +179,7 @@ const DEFECTS: Defect[] = [
     name: 'a Council entity of the wrong council',
     cli: true,
     breakage: () => rewriting((r) => r, (e) => (e.__typename === 'Council' && e.code === READING ? { ...e, code: GEDLING } : e)),
-    expected: [/^\[wrong-council\] Asked for Council E06000038 at position 0, the subgraph answered a Council of council E07000173: a wrong-council answer/],
+    expected: [/^\[wrong-council\] Asked for Council E06000038 at position 0 of request 1, the subgraph answered a Council of council E07000173: a wrong-council answer/],
     notExpected: [/out of order/],
   },
   // Schema.
@@ -387,6 +387,23 @@ describe('binfo check', () => {
     expect(result.ok).toBe(false);
     for (const pattern of defect.expected) expect(messages.some((m) => pattern.test(m)), `${pattern} in\n${messages.join('\n')}`).toBe(true);
     for (const pattern of defect.notExpected ?? []) expect(messages.some((m) => pattern.test(m)), `${pattern} not in\n${messages.join('\n')}`).toBe(false);
+  });
+
+  it('asks about the other councils a hundred at a time: requests near 25 KB, well inside common body limits (100 KB)', async () => {
+    const sizes: number[] = [];
+    const limited = await listen(async (req, res) => {
+      const body = await readBody(req, 10_000_000);
+      sizes.push(Buffer.byteLength(body));
+      const upstream = await fetch(host.councilUrl(READING), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      res.writeHead(upstream.status, { 'content-type': 'application/json' });
+      res.end(await upstream.text());
+    });
+    proxies.push(limited);
+    const result = await check(limited.url);
+    expect(failures(result)).toEqual([]);
+    // One request for all 382 would be about 85 KB: close enough to a 100 KB limit to fail on a longer query.
+    expect(Math.max(...sizes)).toBeLessThan(40_000);
+    expect(sizes.length).toBeGreaterThanOrEqual(4 + 3);
   });
 
   it('fails a subgraph it cannot reach, saying so', async () => {
