@@ -93,12 +93,21 @@ const londonDayFormat = new Intl.DateTimeFormat('en-GB', {
   day: '2-digit',
 });
 
+/** The last minute asked and its date: a request asks once per council (361 times in a national query). */
+let lastMinute: { minute: number; date: IsoDate } | undefined;
+
 /** The UK calendar date at `now` (during BST, 23:30 UTC is already tomorrow in London). */
 export function todayInLondon(now: Date): IsoDate {
-  if (Number.isNaN(now.getTime())) throw new RangeError('todayInLondon needs a valid Date');
+  const time = now.getTime();
+  if (Number.isNaN(time)) throw new RangeError('todayInLondon needs a valid Date');
+  // The UK date changes only on a whole minute (offsets are whole hours), so one answer serves the minute.
+  const minute = Math.floor(time / 60_000);
+  if (lastMinute?.minute === minute) return lastMinute.date;
   // formatToParts, not format: the separator and field order of a locale are not a contract.
   const parts = Object.fromEntries(londonDayFormat.formatToParts(now).map((part) => [part.type, part.value]));
-  return `${parts.year.padStart(4, '0')}-${parts.month}-${parts.day}`;
+  const date: IsoDate = `${parts.year.padStart(4, '0')}-${parts.month}-${parts.day}`;
+  lastMinute = { minute, date };
+  return date;
 }
 
 function utcMidnight(year: number, month: number, day: number): Date {

@@ -6,8 +6,8 @@
 // a council this host does not serve is null with an error (as its own URL would answer 404), so the gateway
 // reports that council as unavailable rather than as knowing no such entity. The parts are put back in the order they were asked, with
 // error paths re-numbered to the batch's indexes.
-import type { ApolloServer } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import { execute, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { councilCodeOfRepresentation } from '../../contracts/council.js';
 import type { CouncilRequestContext } from './subgraph.js';
 
@@ -31,11 +31,39 @@ export function hostBatchRequestOf(body: unknown): HostBatchRequest | undefined 
   return { query, operationName: typeof operationName === 'string' ? operationName : undefined, variables: variables as HostBatchRequest['variables'] };
 }
 
+/**
+ * The batch endpoint's documents, parsed and validated once per query text (the gateway sends a few
+ * texts over and over): each council's part is then only executed, with graphql-js directly, rather than
+ * run through Apollo Server's whole request pipeline 361 times.
+ */
+export class HostBatchDocuments {
+  private readonly documents = new LRUCache<string, { document: DocumentNode } | { errors: GraphQLFormattedError[] }>({ max: 200 });
+
+  constructor(readonly schema: GraphQLSchema) {}
+
+  documentFor(query: string): { document: DocumentNode } | { errors: GraphQLFormattedError[] } {
+    let entry = this.documents.get(query);
+    if (!entry) {
+      try {
+        const document = parse(query, { maxTokens: 20_000 });
+        const errors = validate(this.schema, document);
+        entry = errors.length ? { errors: errors.map((e) => e.toJSON()) } : { document };
+      } catch (error) {
+        entry = { errors: [{ message: error instanceof Error ? error.message : 'The query could not be parsed.' }] };
+      }
+      this.documents.set(query, entry);
+    }
+    return entry;
+  }
+}
+
 export async function answerHostBatch(
-  apollo: ApolloServer<CouncilRequestContext>,
+  documents: HostBatchDocuments,
   request: HostBatchRequest,
   contextFor: (councilCode: string) => Promise<CouncilRequestContext> | undefined,
 ): Promise<HostBatchAnswer> {
+  const parsed = documents.documentFor(request.query);
+  if ('errors' in parsed) return { status: 400, body: { errors: parsed.errors } };
   const { representations, ...variables } = request.variables;
   const parts = new Map<string, number[]>();
   representations.forEach((representation, index) => {
@@ -53,11 +81,16 @@ export async function answerHostBatch(
     [...parts].map(async ([code, indexes]) => {
       const context = contexts.get(code);
       if (!context) return { indexes, result: undefined }; // not served here: see below
-      const response = await apollo.executeOperation(
-        { query: request.query, operationName: request.operationName, variables: { ...variables, representations: indexes.map((i) => representations[i]) } },
-        { contextValue: await context },
-      );
-      return { indexes, result: response.body.kind === 'single' ? response.body.singleResult : undefined, status: response.http.status };
+      const result = await execute({
+        schema: documents.schema,
+        document: parsed.document,
+        operationName: request.operationName,
+        variableValues: { ...variables, representations: indexes.map((i) => representations[i]) },
+        contextValue: await context,
+      });
+      const errors = result.errors?.map((error) => error.toJSON());
+      // Variables that do not fit the query: refused before execution, so no data at all.
+      return { indexes, result: { data: result.data, errors }, status: result.data === undefined ? 400 : 200 };
     }),
   );
   for (const [code, indexes] of parts) {

@@ -5,8 +5,8 @@ import { graphqlErrorBody, handleGraphQLRequest, readJsonBody, sendJson, sendRef
 import { listen, type RunningServer } from '../../lib/http/listen.js';
 import { startSubgraphServer } from '../../lib/http/serve-schema.js';
 import type { CouncilDataSource } from './data-source.js';
-import { answerHostBatch, hostBatchRequestOf } from './host-batch.js';
-import { withScheduleMemo } from './schedule-memo.js';
+import { answerHostBatch, HostBatchDocuments, hostBatchRequestOf } from './host-batch.js';
+import { scheduleStore, withScheduleMemo } from './schedule-memo.js';
 import { councilSubgraphSchema, createCouncilRequestContext, type CouncilRequestContext, type DisruptionReader } from './subgraph.js';
 
 export interface CouncilHostOptions {
@@ -33,10 +33,13 @@ const HOST_BATCH_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 export async function startCouncilHost(options: CouncilHostOptions): Promise<CouncilHost> {
   const sources = new Map<string, CouncilDataSource>();
   // Each council's schedules are worked out once per schedule and range, not on every request.
-  for (const source of options.sources) sources.set(source.councilCode, withScheduleMemo(source));
+  const schedules = scheduleStore();
+  for (const source of options.sources) sources.set(source.councilCode, withScheduleMemo(source, schedules));
   const disruptions = options.disruptions ?? null;
 
-  const apollo = await startSubgraphServer<CouncilRequestContext>(councilSubgraphSchema());
+  const schema = councilSubgraphSchema();
+  const apollo = await startSubgraphServer<CouncilRequestContext>(schema);
+  const batchDocuments = new HostBatchDocuments(schema);
 
   const running = await listen(
     async (req, res) => {
@@ -59,7 +62,7 @@ export async function startCouncilHost(options: CouncilHostOptions): Promise<Cou
           sendJson(res, 400, graphqlErrorBody('This URL answers _entities requests for the councils of this host: send a query and variables.representations.', 'BAD_REQUEST'));
           return;
         }
-        const answer = await answerHostBatch(apollo, request, (code) => {
+        const answer = await answerHostBatch(batchDocuments, request, (code) => {
           const source = sources.get(code);
           return source ? Promise.resolve(createCouncilRequestContext(source, disruptions)) : undefined;
         });

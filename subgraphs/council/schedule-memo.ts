@@ -9,20 +9,21 @@ import { LRUCache } from 'lru-cache';
 import type { Collection } from '../../domain/types.js';
 import type { CouncilDataSource, DateRange, PropertyRecord } from './data-source.js';
 
-export interface ScheduleMemoOptions {
-  /** Schedules kept for one source (one council). */
-  maxEntries?: number;
+/** Kept schedules, shared by every council of a host (lru-cache sets aside its arrays up front: one, not 361). */
+export type ScheduleStore = LRUCache<string, Promise<Collection[]>>;
+
+export function scheduleStore(maxEntries = 20_000): ScheduleStore {
+  return new LRUCache({ max: maxEntries });
 }
 
 /** The source, with `collections` answered from what it worked out before for the same schedule and range. */
-export function withScheduleMemo(source: CouncilDataSource, options: ScheduleMemoOptions = {}): CouncilDataSource {
+export function withScheduleMemo(source: CouncilDataSource, kept: ScheduleStore = scheduleStore(1_000)): CouncilDataSource {
   const scheduleKeyOf = source.scheduleKeyOf?.bind(source);
   if (!scheduleKeyOf) return source;
-  const kept = new LRUCache<string, Promise<Collection[]>>({ max: options.maxEntries ?? 5_000 });
   const collections = (property: PropertyRecord, range: DateRange): Promise<Collection[]> => {
     const version = source.info().updatedAt?.getTime() ?? 0;
     const schedule = scheduleKeyOf(property);
-    const key = `${version}\u0000${schedule}\u0000${range.from}\u0000${range.to}`;
+    const key = `${source.councilCode}\u0000${version}\u0000${schedule}\u0000${range.from}\u0000${range.to}`;
     let answer = kept.get(key);
     if (!answer) {
       answer = source.collections(property, range);
