@@ -85,13 +85,18 @@ export function splitHostAnswer(answer: CouncilAnswer, counts: readonly number[]
     const failure = new CouncilFailure('invalid_answer', `the council host did not answer one entity for each of the ${total} asked`, false);
     return counts.map(() => failure);
   }
-  const starts = counts.map((_, i) => counts.slice(0, i).reduce((sum, count) => sum + count, 0));
+  const starts: number[] = [];
+  let start = 0;
+  for (const count of counts) {
+    starts.push(start);
+    start += count;
+  }
   const errorsOf: unknown[][] = counts.map(() => []);
   const rawErrors = answer.body.errors;
   for (const error of Array.isArray(rawErrors) ? rawErrors : []) {
     const path = (error as { path?: unknown } | null)?.path;
     const index = Array.isArray(path) && path[0] === '_entities' && Number.isInteger(path[1]) ? (path[1] as number) : undefined;
-    const part = index === undefined ? -1 : starts.findIndex((start, i) => index >= start && index < start + counts[i]);
+    const part = index === undefined ? -1 : starts.findIndex((first, i) => index >= first && index < first + counts[i]);
     if (part < 0) {
       for (const errors of errorsOf) errors.push(error); // about the whole answer: every council's
       continue;
