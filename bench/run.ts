@@ -8,8 +8,9 @@
 //
 //   BENCH_SECONDS      per side of each comparison (default 10), split into BENCH_ROUNDS slices (default 4)
 //   BENCH_CONCURRENCY  closed-loop clients (default 8)
-//   BENCH_SECTIONS     comma-separated subset of: overhead,warm,fanout,proxy,startup (default: all)
+//   BENCH_SECTIONS     comma-separated subset of: overhead,warm,fanout,proxy,startup,compare,curve (default: all)
 //   BENCH_OUT          also write the JSON document to this file (e.g. bench/results-after.json)
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ import { measureStartup } from './startup.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'overhead,warm,fanout,proxy,startup').split(',').map((s) => s.trim()));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'overhead,warm,fanout,proxy,startup,compare,curve').split(',').map((s) => s.trim()));
 const work = mkdtempSync(join(tmpdir(), 'binfo-bench-'));
 const stacks: SplitStack[] = [];
 const others: Service[] = [];
@@ -37,6 +38,12 @@ function cpuOf(stack: SplitStack): () => Record<string, number> {
     for (const [name, service] of stack.parts) figures[name] = service.cpuMs();
     return figures;
   };
+}
+
+/** Runs another benchmark script (tsx) and returns the JSON document it prints. */
+function jsonOf(script: string, nodeFlags: string[] = []): unknown {
+  const text = execFileSync(process.execPath, [...nodeFlags, '--import', 'tsx', script], { cwd: projectPath(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(text);
 }
 
 async function splitStack(options: Omit<Parameters<typeof startSplitStack>[0], 'work'>): Promise<SplitStack> {
@@ -272,6 +279,9 @@ try {
     ['fanout', 'nationalFanOut', nationalFanOut],
     ['proxy', 'councilsProxy', councilsProxy],
     ['startup', 'startup', () => measureStartup(Number(process.env.BENCH_STARTUP_RUNS ?? 3))],
+    // Each in a process of its own (they build their own stacks): their JSON is taken in whole.
+    ['compare', 'againstBaselineAndHive', () => jsonOf('bench/compare.ts')],
+    ['curve', 'fanOutCostCurve', () => jsonOf('bench/fanout-curve.ts', ['--expose-gc'])],
   ];
   for (const [section, key, run] of sections) {
     if (!SECTIONS.has(section)) continue;
