@@ -11,6 +11,7 @@
 //   BENCH_SECTIONS     comma-separated subset of: overhead,warm,fanout,proxy,startup,compare,curve (default: all)
 //   BENCH_OUT          also write the JSON document to this file (e.g. bench/results-after.json)
 import { execFileSync } from 'node:child_process';
+import { projectPath } from '../lib/project-path.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +42,7 @@ function cpuOf(stack: SplitStack): () => Record<string, number> {
 }
 
 /** Runs another benchmark script (tsx) and returns the JSON document it prints. */
-function jsonOf(script: string, nodeFlags: string[] = []): unknown {
+async function jsonOf(script: string, nodeFlags: string[] = []): Promise<unknown> {
   const text = execFileSync(process.execPath, [...nodeFlags, '--import', 'tsx', script], { cwd: projectPath(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(text);
 }
