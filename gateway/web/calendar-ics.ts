@@ -13,7 +13,7 @@ import ical, { ICalEventStatus, ICalEventTransparency, escape } from 'ical-gener
 import { addDays } from '../../domain/dates.js';
 import type { GraphCollection, GraphDataSource } from './graph.js';
 import { wordsFor, type Lang } from './language.js';
-import { changeSentence, collectionNote, containerWords, type BankHoliday } from './wording.js';
+import { changeSentence, collectionNote, containerWords, formatDay, type BankHoliday } from './wording.js';
 
 /** How often subscribed calendars should fetch again: collections move for bank holidays and disruptions. */
 export const REFRESH_INTERVAL_SECONDS = 12 * 60 * 60;
@@ -68,7 +68,8 @@ function description(collection: GraphCollection, input: CalendarInput, sample: 
   const lang = input.lang ?? 'en';
   const words = wordsFor(lang);
   const lines: string[] = [];
-  const change = changeSentence(collection, undefined, lang, input.bankHolidays ?? []);
+  // The feed's own language for the regular date too; left to the default it came out in English in Welsh.
+  const change = changeSentence(collection, (date) => formatDay(date, {}, lang), lang, input.bankHolidays ?? []);
   if (change) lines.push(`${change}.`);
   const note = collectionNote(collection, lang);
   if (note) lines.push(asSentence(note));

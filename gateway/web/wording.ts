@@ -42,15 +42,17 @@ export function holidaysBehind(collection: GraphCollection, holidays: readonly B
 
 /**
  * One sentence on why a collection is not on its usual day, or null for an ordinary one.
- * `dayWords` formats the original date (the page adds the year when it differs). In Welsh the sentence is
+ * `givenDayWords` formats the original date (the page adds the year when it differs). In Welsh the sentence is
  * built so that no date or name follows a word that would mutate it, and a bank holiday is named.
  */
 export function changeSentence(
   collection: GraphCollection,
-  dayWords: (date: string) => string = (d) => formatDay(d),
+  givenDayWords?: (date: string) => string,
   lang: Lang = 'en',
   holidays: readonly BankHoliday[] = [],
 ): string | null {
+  // By default the date is written in the sentence's own language, so a Welsh sentence never has an English date.
+  const dayWords = givenDayWords ?? ((d: string) => formatDay(d, {}, lang));
   if (lang === 'cy') return welshChangeSentence(collection, dayWords, holidays);
   const from = collection.originalDate ? `from ${dayWords(collection.originalDate)}` : '';
   switch (collection.status) {

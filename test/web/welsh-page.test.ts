@@ -129,6 +129,11 @@ describe('a Welsh address in Welsh (?lang=cy)', () => {
     expect(unfolded).toMatch(/^SUMMARY:.+ \(wedi symud\)$/m);
     expect(unfolded).toContain('Y rheswm: gŵyl banc (Dydd San Steffan, Dydd Calan)');
     for (const english of ['Bin days:', '(moved)', 'Put out:', 'Address:', 'Check with', 'Because of', 'because of', 'Sample data']) expect(unfolded).not.toContain(english);
+    // Every date a person reads (titles and descriptions) is written the Welsh way, as on the page.
+    const readable = unfolded.split('\r\n').filter((line) => /^(NAME|X-WR-CALNAME|X-WR-CALDESC|SUMMARY|DESCRIPTION)[:;]/.test(line)).join('\n');
+    const englishDate = /\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b/;
+    expect(readable).not.toMatch(englishDate);
+    expect(readable).toMatch(/Y diwrnod arferol: Dydd (Llun|Mawrth|Mercher|Iau|Gwener|Sadwrn|Sul) \d{1,2} (Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|Medi|Hydref|Tachwedd|Rhagfyr)\b/);
   });
 
   it('shows an English page in English, with the council\'s English name', async () => {
