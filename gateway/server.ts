@@ -26,6 +26,7 @@ import { asTokenLimitError } from './limits/token-limit.js';
 import { resolveOperationLimits, type OperationLimits } from './limits/operation-limits.js';
 import type { ApiKeyVerifier } from './limits/api-keys.js';
 import { identifyClient, RateLimiter, type RateLimitOptions } from './limits/rate-limit.js';
+import { keyFieldsOf, reservedAliasesRule } from './limits/reserved-aliases.js';
 import { codeApolloRefusal, readGraphOperationsPlugin } from './limits/read-graph-operations.js';
 import { nationalSubgraphSchema, type CouncilEntityFetcher } from './national/national-subgraph.js';
 import { observeRequest } from './observability/http-observer.js';
@@ -174,6 +175,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     includeStacktraceInErrorResponses: false,
     // Production: no "Did you mean …?" in validation errors (maskError removes it from the rest).
     hideSchemaDetailsFromClientErrors: production,
+    // Aliases that would make the gateway answer wrongly, refused as invalid documents (limits/reserved-aliases.ts).
+    validationRules: [reservedAliasesRule(keyFieldsOf(options.supergraphSdl))],
     parseOptions: { maxTokens: limits.maxTokens },
     formatError: (formatted, error) => {
       const masked = maskError(asTokenLimitError(codeApolloRefusal(formatted, error)), { production });

@@ -82,3 +82,22 @@ describe('a hostile client', () => {
     for (const council of national.data.councils) expect(council.services?.length, council.code).toBeGreaterThan(0);
   });
 });
+
+describe('aliases the gateway could not answer correctly', () => {
+  it.each([
+    ['a key field’s name for another field', `{ council(code: "${READING}") { code: binDayUrl services { type } } }`, /alias "code" on Council is the name of its key field/],
+    ['a name GraphQL reserves', '{ councils(collectsWaste: true) { code __typename: name } }', /alias "__typename" begins with "__"/],
+  ])('refuses %s with 400, naming the alias', async (_label, query, message) => {
+    const result = await gql(stack.gateway.graphqlUrl, query);
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(result.errors?.[0].message).toMatch(message);
+  });
+
+  it('answers an ordinary alias, and a key field under its own name', async () => {
+    const result = await gql(stack.gateway.graphqlUrl, `{ council(code: "${READING}") { link: binDayUrl code services { type } } }`);
+    expect(result.status).toBe(200);
+    expect(result.data.council).toMatchObject({ link: readingFallback, code: READING });
+  });
+});
+
