@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { projectPath } from '../lib/project-path.js';
 import { buildBundle, PRODUCTION_ENV, PRODUCTION_NODE_FLAGS, START } from './lib/topology.js';
+import { freePort } from './lib/processes.js';
 
 function childrenOf(pid: number): number[] {
   try {
@@ -65,7 +66,7 @@ async function untilReady(port: number, started: number, child: ChildProcess): P
 }
 
 async function once(): Promise<{ readyMs: number; idleRssMb: number; treeIdleRssMb: number; councils: number }> {
-  const port = 42000 + Math.floor(Math.random() * 10000);
+  const port = await freePort();
   const started = performance.now();
   const child = spawn('npm', ['start'], { env: { ...process.env, PORT: String(port) }, detached: true, stdio: 'ignore' });
   try {
@@ -90,7 +91,7 @@ async function once(): Promise<{ readyMs: number; idleRssMb: number; treeIdleRss
 
 /** The gateway part alone, as `npm run start:production` runs each worker (the bundle already built). */
 async function gatewayOnce(): Promise<{ readyMs: number; idleRssMb: number }> {
-  const port = 42000 + Math.floor(Math.random() * 10000);
+  const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, '--enable-source-maps', projectPath(START), 'gateway'], {
     env: { ...process.env, ...PRODUCTION_ENV, PORT: String(port), LOG_LEVEL: 'warn' },
@@ -101,8 +102,12 @@ async function gatewayOnce(): Promise<{ readyMs: number; idleRssMb: number }> {
     await new Promise((r) => setTimeout(r, 1000));
     return { readyMs: Math.round(readyMs), idleRssMb: rssMb([child.pid!]) };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    // A child that has already exited (it failed to start) sends no more 'exit': waiting for one would hang.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
   }
 }
 
