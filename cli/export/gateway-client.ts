@@ -16,6 +16,19 @@ export interface GatewayClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Nothing answered at the national graph's URL: said with the URL and what to do, not fetch's bare "fetch failed". */
+export class GraphUnreachableError extends Error {}
+
+/** fetch rejects with a TypeError when it cannot connect at all (refused, no such host); timeouts and aborts pass through. */
+export function unreachableError(url: string, error: unknown): unknown {
+  if (!(error instanceof TypeError)) return error;
+  const cause = (error.cause as { code?: string } | undefined)?.code;
+  return new GraphUnreachableError(
+    `Could not reach the national graph at ${url}${cause ? ` (${cause})` : ''}: is \`npm start\` running? Use --url to point elsewhere.`,
+    { cause: error },
+  );
+}
+
 export function gatewayClient(url: string, options: GatewayClientOptions = {}): Execute {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxWaits = options.maxRateLimitWaits ?? 20;
@@ -26,6 +39,8 @@ export function gatewayClient(url: string, options: GatewayClientOptions = {}): 
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+      }).catch((error: unknown) => {
+        throw unreachableError(url, error);
       });
       const text = await response.text();
       if (response.status === 429 && waits < maxWaits) {
