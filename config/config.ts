@@ -199,6 +199,13 @@ export const SETTINGS = {
     default: undefined,
     parse: port,
   }),
+  trustProxy: setting<boolean>({
+    env: 'BINFO_TRUST_PROXY',
+    doc: 'Behind a reverse proxy on the same machine: `true` buckets rate limits by the X-Forwarded-For address the proxy sets (otherwise every client comes from the proxy, which is exempt as loopback). Never set it without such a proxy: clients could then name any address.',
+    format: '"true" or "false"',
+    default: false,
+    parse: z.enum(['true', 'false'], 'neither "true" nor "false"').transform((value) => value === 'true'),
+  }),
   corsOrigins: setting<'*' | string[]>({
     env: 'BINFO_CORS_ORIGINS',
     doc: 'Sites whose pages may call /graphql from a browser: `*` (any: an anonymous read-only graph) or a comma-separated list.',

@@ -18,6 +18,7 @@ export function gatewayOptionsFrom(config: Config, logger: Logger): Partial<Gate
     redisUrl: config.redisUrl,
     queryPlanCacheMiB: config.queryPlanCacheMiB,
     cors: { origins: config.corsOrigins },
+    ...(config.trustProxy ? { rateLimit: { trustProxy: true } } : {}),
     metrics: { bearerToken: config.metricsToken, port: config.metricsPort },
     // BINFO_CACHE=off: neither the entity cache nor the response cache.
     responseCache: cachingOff ? false : { ttlSeconds: config.responseCacheTtlSeconds },

@@ -104,6 +104,12 @@ describe('the options passed down from it', () => {
     expect(on.responseCache).toEqual({ ttlSeconds: 3 });
   });
 
+  it('trusts X-Forwarded-For for rate limits only with BINFO_TRUST_PROXY=true', () => {
+    expect(gatewayOptionsFrom(loadConfig({ BINFO_TRUST_PROXY: 'true' }), logger)).toMatchObject({ rateLimit: { trustProxy: true } });
+    expect(gatewayOptionsFrom(loadConfig({}), logger).rateLimit).toBeUndefined();
+    expect(() => loadConfig({ BINFO_TRUST_PROXY: 'yes' })).toThrow(/BINFO_TRUST_PROXY/);
+  });
+
   it('turns introspection off, and production error answers on, with NODE_ENV=production only', () => {
     expect(gatewayOptionsFrom(loadConfig({ NODE_ENV: 'production' }), logger)).toMatchObject({ introspection: false, production: true });
     expect(gatewayOptionsFrom(loadConfig({ NODE_ENV: 'test' }), logger)).toMatchObject({ introspection: true, production: false });
