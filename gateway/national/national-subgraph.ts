@@ -1,14 +1,16 @@
 // National views answered inside the gateway: it asks every council through the same council router
-// that serves client queries (so timeouts, isolation and batching apply), then returns entity references
-// that the gateway resolves from the councils and the directory as usual. The service views return the
-// councils' services themselves (the standard's `Service`, shareable), so answering them needs no second
-// fan-out; `services` and `serviceSummary` in one operation share one fan-out (memoised on the request).
+// that serves client queries (so timeouts, isolation and batching apply), and hands on what the councils
+// answered. Every view answers from that one fan-out: `disruptions` provides each Disruption's fields
+// (`@provides` over the council standard's shareable `Disruption`), so the gateway does not ask the councils
+// again, and a disruption withdrawn in between cannot turn into a null item without an error. The service
+// views return the councils' services themselves (the standard's `Service`, shareable); `services` and
+// `serviceSummary` in one operation share one fan-out (memoised on the request).
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { todayInLondon } from '../../domain/dates.js';
 import type { IsoDate } from '../../domain/types.js';
-import { DateScalar } from '../../schema/scalars.js';
+import { DateScalar, DateTimeScalar } from '../../schema/scalars.js';
 import { projectPath } from '../../lib/project-path.js';
 import type { EntityFetchRequest, EntityFetchResult } from '../council-router/council-router-data-source.js';
 import type { GraphQLErrorShape, Representation } from '../council-router/partition.js';
@@ -22,7 +24,9 @@ export interface CouncilEntityFetcher {
 const NATIONAL_SDL = readFileSync(projectPath('schema', 'national.graphql'), 'utf8');
 
 const ACTIVE_DISRUPTIONS = `query NationalDisruptions($representations: [_Any!]!, $activeOn: Date) {
-  _entities(representations: $representations) { ... on Council { disruptions(activeOn: $activeOn) { id startsOn } } }
+  _entities(representations: $representations) { ... on Council { disruptions(activeOn: $activeOn) {
+    id title reason message serviceTypes area effect delayDays startsOn endsOn url updatedAt
+  } } }
 }`;
 
 const COUNCIL_SERVICES = `query NationalServices($representations: [_Any!]!) {
@@ -108,6 +112,7 @@ export function nationalSubgraphSchema(options: NationalOptions): GraphQLSchema 
 
   const resolvers = {
     Date: DateScalar,
+    DateTime: DateTimeScalar,
     Query: {
       services: async (_: unknown, args: { type: string } & ServiceFilter, context: Record<string, unknown>) => {
         const answers = await serviceAnswers(args, context);
@@ -127,15 +132,16 @@ export function nationalSubgraphSchema(options: NationalOptions): GraphQLSchema 
         );
         if ('refusal' in response) throw refusalError(response.refusal);
         const entities = response.entities as Array<{ disruptions?: Array<{ id: string; startsOn: string }> | null } | null>;
+        // Whole disruptions, as the council answered them: the query plan takes their fields from here.
         const found = entities.flatMap((entity, index) =>
-          (entity?.disruptions ?? []).map((d) => ({ __typename: 'Disruption', councilCode: codes[index], id: d.id, startsOn: d.startsOn })),
+          (entity?.disruptions ?? []).map((d) => ({ ...d, __typename: 'Disruption', councilCode: codes[index] })),
         );
         found.sort((a, b) => (a.councilCode < b.councilCode ? -1 : a.councilCode > b.councilCode ? 1 : a.startsOn < b.startsOn ? -1 : 1));
         // A council that could not answer becomes a null item carrying its error (code, councilCode, fallbackUrl).
         const failures = ((response.errors ?? []) as FanOutError[]).map(
           (error) => new GraphQLError(error.message, { extensions: error.extensions }),
         );
-        return [...found.map(({ startsOn: _startsOn, ...ref }) => ref), ...failures];
+        return [...found, ...failures];
       },
     },
   };
