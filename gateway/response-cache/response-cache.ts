@@ -128,7 +128,7 @@ export class ResponseCache {
     const hit = this.store.get(key, now);
     if (hit && this.endpointsUnchanged(hit)) {
       this.counts.hits++;
-      res.writeHead(200, hit.hitHeaders);
+      res.writeHead(200, { ...hit.hitHeaders, ...sharedCacheHeaders(hit.expiresAt - now, res) });
       return void res.end(hit.body);
     }
     const pending = this.inFlight.get(key);
@@ -143,8 +143,9 @@ export class ResponseCache {
     this.inFlight.set(key, captured);
     try {
       const { captured: answer, freshness } = await execution;
-      this.maybeStore(key, answer, freshness);
-      send(res, answer, 'miss');
+      const reusableUntil = this.reusableUntil(answer, freshness);
+      if (reusableUntil !== undefined) this.maybeStore(key, answer, freshness, reusableUntil);
+      send(res, answer, 'miss', reusableUntil === undefined ? undefined : reusableUntil - this.now());
     } finally {
       this.inFlight.delete(key);
     }
@@ -170,11 +171,15 @@ export class ResponseCache {
     return { captured, freshness };
   }
 
-  private maybeStore(key: string, answer: CollectedResponse, freshness: ResponseFreshness): void {
-    if (answer.status !== 200 || freshness.uncacheable || freshness.operation !== 'query') return;
+  /** Until when an answer may be reused, here or by a shared cache (a CDN): undefined when it may not. */
+  private reusableUntil(answer: CollectedResponse, freshness: ResponseFreshness): number | undefined {
+    if (answer.status !== 200 || freshness.uncacheable || freshness.operation !== 'query') return undefined;
     const now = this.now();
     const expiresAt = Math.min(now + this.ttlMs, freshness.freshUntil);
-    if (expiresAt <= now) return;
+    return expiresAt > now ? expiresAt : undefined;
+  }
+
+  private maybeStore(key: string, answer: CollectedResponse, freshness: ResponseFreshness, expiresAt: number): void {
     // The doorkeeper: keep an answer only for a request seen before, so one-off requests pass through.
     const digest = createHash('sha1').update(key).digest('base64');
     if (!this.seen.has(digest)) {
@@ -223,7 +228,21 @@ function requestKey(body: unknown, accept: string | undefined): string | undefin
   return `${accept ?? ''}\u0000${operationName ?? ''}\u0000${query ?? ''}\u0000${stableJson(variables ?? null)}\u0000${stableJson(extensions ?? null)}`;
 }
 
-function send(res: ServerResponse, answer: CollectedResponse, outcome: 'hit' | 'miss' | 'shared' | 'bypass'): void {
-  res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length), 'x-binfo-response-cache': outcome });
+function send(res: ServerResponse, answer: CollectedResponse, outcome: 'hit' | 'miss' | 'shared' | 'bypass', reusableForMs?: number): void {
+  const shared = reusableForMs === undefined ? {} : sharedCacheHeaders(reusableForMs, res);
+  res.writeHead(answer.status, { ...answer.headers, ...shared, 'content-length': String(answer.body.length), 'x-binfo-response-cache': outcome });
   res.end(answer.body);
+}
+
+/**
+ * What a CDN or browser may do with an answer this cache would reuse: the same, for the time left (an
+ * anonymous query's whole answer, no errors, no stale parts, at most 10 s, so the freshness rule for
+ * disruptions holds through any cache in front). The key includes the Accept header, so caches must too.
+ */
+function sharedCacheHeaders(ms: number, res: ServerResponse): Record<string, string> {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds <= 0) return {};
+  // Keep what the edge already varies by (Origin, for a list of CORS origins).
+  const vary = [String(res.getHeader('vary') ?? ''), 'Accept'].filter(Boolean).join(', ');
+  return { 'cache-control': `public, max-age=${seconds}`, vary };
 }
