@@ -5,7 +5,10 @@
 //                ('answered' or 'failed'); a council is done when it answered
 //   services     the services each council runs, with `every_weeks` read from the recurrence rule
 //   properties   the properties sampled (with --collections): `postcodes_per_council` postcodes per council
-//   collections  one row per collection of those properties in the range, with status, original date, reason
+//   collections  one row per collection of those properties in the range, with status, original date, reason;
+//                `service_id` is the council's service (joins `services` on council_code and id) and
+//                `property_service_id` the id the graph gave this property's collection, which is a variant
+//                of that service with its own id when the property's round has its own frequency (rule 9)
 //   failures     every council that could not answer, and why (the graph's error code and message, and the
 //                council's own link), or why the snapshot could not ask it (no known postcode)
 //   snapshot     the settings and times of the run, so a rerun can check it continues the same snapshot
@@ -20,7 +23,8 @@ import { everyWeeksOf } from '../../gateway/national/service-views.js';
 import type { Execute, GraphQLAnswer } from './gateway-client.js';
 import type { PostcodesOf } from './postcode-sample.js';
 
-const FORMAT_VERSION = '1';
+// 2: collections.service_id is the council's service, property_service_id the property's variant.
+const FORMAT_VERSION = '2';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS snapshot (key TEXT PRIMARY KEY, value TEXT);
@@ -42,7 +46,7 @@ CREATE TABLE IF NOT EXISTS properties (
 );
 CREATE TABLE IF NOT EXISTS collections (
   council_code TEXT NOT NULL, uprn TEXT NOT NULL, date TEXT NOT NULL,
-  service_id TEXT NOT NULL, service_type TEXT NOT NULL, service_name TEXT NOT NULL,
+  service_id TEXT, property_service_id TEXT NOT NULL, service_type TEXT NOT NULL, service_name TEXT NOT NULL,
   status TEXT NOT NULL, original_date TEXT, change_reason TEXT, note TEXT
 );
 CREATE INDEX IF NOT EXISTS collections_by_council ON collections (council_code, uprn, date);
@@ -343,7 +347,7 @@ function councilWriter(db: Database.Database): (outcome: CouncilOutcome, at: str
   const insertCouncil = db.prepare(`INSERT INTO councils VALUES (@code, @name, @nation, @tier, @website, @binDayUrl, @kind, @notice, @updatedAt, @stale, @status, @at)`);
   const insertService = db.prepare(`INSERT OR REPLACE INTO services VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertProperty = db.prepare(`INSERT OR REPLACE INTO properties VALUES (?, ?, ?, ?)`);
-  const insertCollection = db.prepare(`INSERT INTO collections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertCollection = db.prepare(`INSERT INTO collections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertFailure = db.prepare(`INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?)`);
   return db.transaction((outcome: CouncilOutcome, at: string) => {
     const { council, answer } = outcome;
@@ -368,13 +372,31 @@ function councilWriter(db: Database.Database): (outcome: CouncilOutcome, at: str
     for (const failure of outcome.failures) insertFailure.run(council.code, failure.stage, failure.code, failure.message, failure.fallbackUrl, at);
     // Properties and collections only from a council that answered, so every collection is a whole answer.
     if (!answered) return;
+    const councilServiceId = councilServiceIds(answer?.services ?? []);
     for (const p of outcome.properties) {
       insertProperty.run(council.code, p.uprn, p.postcode, p.address?.singleLine ?? null);
       for (const c of p.collections ?? []) {
-        insertCollection.run(council.code, p.uprn, c.date, c.service.id, c.service.type, c.service.name, c.status, c.originalDate, c.changeReason, c.note);
+        insertCollection.run(council.code, p.uprn, c.date, councilServiceId(c.service), c.service.id, c.service.type, c.service.name, c.status, c.originalDate, c.changeReason, c.note);
       }
     }
   });
+}
+
+/**
+ * The council-wide service a property's collection belongs to, so `collections` joins `services`. A property
+ * on a round with its own frequency gets a variant id, the service's id and a third part
+ * (`E06000001:food` -> `E06000001:food:ff81d227`, schema rule 9): the longest council service id it extends
+ * wins. A council that names variants otherwise is matched by type when it runs one service of that type;
+ * failing both, null rather than a guess.
+ */
+export function councilServiceIds(services: ReadonlyArray<{ id: string; type: string }>): (service: { id: string; type: string }) => string | null {
+  const ids = services.map((s) => s.id).sort((a, b) => b.length - a.length);
+  return (service) => {
+    const extended = ids.find((id) => service.id === id || service.id.startsWith(`${id}:`));
+    if (extended) return extended;
+    const sameType = services.filter((s) => s.type === service.type);
+    return sameType.length === 1 ? sameType[0].id : null;
+  };
 }
 
 /** Progress on stderr: a bar on a terminal, else a line every `every` councils (and at the end), for logs. */

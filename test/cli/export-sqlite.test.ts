@@ -1,7 +1,6 @@
 // `binfo export --format sqlite`: a research snapshot of a small test graph on 127.0.0.1 (four councils that
 // answer, one whose endpoint is down, one not connected, one in Northern Ireland), checked against what the
-// graph itself says, including the README's three example SQL questions.
-import { spawn } from 'node:child_process';
+// graph itself says, including the README's four example SQL questions.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { listen } from '../../lib/http/listen.js';
 import { projectPath } from '../../lib/project-path.js';
 import type { PostcodeIndex } from '../../subgraphs/directory/postcode-index.js';
 import { startLocalStack, type LocalStack } from '../../stack/local-stack.js';
+import { runScript } from '../support/script-bundle.js';
 
 const ANSWERING = ['E06000038', 'E06000023', 'S12000036', 'W06000011']; // Reading, Bristol, Edinburgh, Swansea
 const BELFAST = 'N09000003'; // connected, but no open postcode data
@@ -117,7 +117,11 @@ describe('a research snapshot in SQLite', () => {
     const expected = fromGraph.data.properties.flatMap((p: any) =>
       p.collections.map((c: any) => [p.councilCode, p.uprn, c.date, c.service.id, c.service.type, c.service.name, c.status, c.originalDate, c.changeReason, c.note]),
     );
-    const stored = db.prepare('SELECT * FROM collections ORDER BY rowid').raw().all();
+    // The graph's own service id is property_service_id; service_id (the council's service) is checked below.
+    const stored = db
+      .prepare('SELECT council_code, uprn, date, property_service_id, service_type, service_name, status, original_date, change_reason, note FROM collections ORDER BY rowid')
+      .raw()
+      .all();
     expect(new Set(stored.map((row) => JSON.stringify(row)))).toEqual(new Set(expected.map((row: unknown) => JSON.stringify(row))));
     expect(stored).toHaveLength(expected.length);
 
@@ -130,8 +134,22 @@ describe('a research snapshot in SQLite', () => {
     }
   });
 
-  it("answers the README's three SQL questions as the graph would", async () => {
-    const [charging, moved, lessThanFortnightly] = readmeQuestions();
+  it("joins every collection to its council's service, including a property's own variant of it", () => {
+    const unjoined = db.prepare(`SELECT c.council_code, c.service_id, c.property_service_id FROM collections c
+      LEFT JOIN services s ON s.council_code = c.council_code AND s.id = c.service_id WHERE s.id IS NULL`).all();
+    expect(unjoined).toEqual([]);
+    expect(db.prepare('SELECT count(*) FROM collections').pluck().get()).toBeGreaterThan(0);
+    // A joined service is the same kind of service as the collection's own.
+    expect(db.prepare(`SELECT count(*) FROM collections c JOIN services s ON s.council_code = c.council_code AND s.id = c.service_id
+      WHERE s.type <> c.service_type`).pluck().get()).toBe(0);
+    // Properties on a round of their own carry the variant's id (schema rule 9), which extends the council's.
+    const variants = db.prepare(`SELECT DISTINCT service_id, property_service_id FROM collections WHERE property_service_id <> service_id`).all() as any[];
+    expect(variants.length).toBeGreaterThan(0);
+    for (const { service_id, property_service_id } of variants) expect(property_service_id.startsWith(`${service_id}:`)).toBe(true);
+  });
+
+  it("answers the README's four SQL questions as the graph would", async () => {
+    const [charging, moved, lessThanFortnightly, byService] = readmeQuestions();
     const graph = await execute(`query($codes: [ID!]!) { councils(codes: $codes) { code name services { type frequency { rrule } subscription { required } } } }`, { codes: COUNCILS });
     const withServices = (graph.data.councils as any[]).filter((c) => c.services !== null).sort((a, b) => (a.code < b.code ? -1 : 1));
 
@@ -163,6 +181,16 @@ describe('a research snapshot in SQLite', () => {
       .map((g) => ({ council_code: g.council_code, change_reason: g.change_reason, moved: g.days.length, average_days_moved: Math.round((g.days.reduce((a, b) => a + b, 0) / g.days.length) * 100) / 100 }));
     expect(expectedMoved.length).toBeGreaterThan(0);
     expect(db.prepare(moved).all()).toEqual(expectedMoved);
+
+    // Collections per council service, joined to services: every collection is counted once, under its own
+    // council's service of the same type.
+    const perService = db.prepare(byService).all() as Array<{ council_code: string; name: string; type: string; every_weeks: number | null; collections: number }>;
+    expect(perService.reduce((sum, row) => sum + row.collections, 0)).toBe(db.prepare('SELECT count(*) FROM collections').pluck().get());
+    const counted = db.prepare('SELECT council_code, service_type AS type, count(*) AS collections FROM collections GROUP BY council_code, service_type ORDER BY council_code, service_type').all();
+    const summed = new Map<string, number>();
+    for (const row of perService) summed.set(`${row.council_code}|${row.type}`, (summed.get(`${row.council_code}|${row.type}`) ?? 0) + row.collections);
+    const joinedCounts = [...summed].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, collections]) => ({ council_code: key.split('|')[0], type: key.split('|')[1], collections }));
+    expect(counted).toEqual(joinedCounts);
   });
 });
 
@@ -201,11 +229,8 @@ describe('an interrupted snapshot', () => {
 describe('the binfo command', () => {
   it('writes a snapshot from --url with a progress line per 25 councils (and at the end) when stderr is not a terminal', async () => {
     const out = join(dir, 'cli.sqlite');
-    const args = ['bin/binfo.js', 'export', '--format', 'sqlite', '--collections', '--from', FROM, '--to', TO, '--postcodes-per-council', '1', '--councils', `${ANSWERING[0]},${GEDLING}`, '--url', stack.gateway.graphqlUrl, '--out', out];
-    const child = spawn(process.execPath, args, { cwd: projectPath(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const args = ['export', '--format', 'sqlite', '--collections', '--from', FROM, '--to', TO, '--postcodes-per-council', '1', '--councils', `${ANSWERING[0]},${GEDLING}`, '--url', stack.gateway.graphqlUrl, '--out', out];
+    const { code, stderr } = await runScript('cli/binfo.ts', args);
     expect(stderr).toMatch(/binfo export: 2\/2 councils, 1 could not answer\n/);
     expect(stderr).toMatch(/1 of 2 councils answered; 1 could not answer \(see the failures table\)/);
     expect(code).toBe(0);
@@ -220,10 +245,8 @@ describe('the binfo command', () => {
       [['--collections'], /--collections needs --format sqlite/],
       [['--format', 'sqlite', '--out', join(dir, 'x.sqlite'), '--from', '2026-02-30'], /--from must be a date written YYYY-MM-DD/],
     ] as const) {
-      const child = spawn(process.execPath, ['bin/binfo.js', 'export', ...args], { cwd: projectPath(), stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      expect(await new Promise((resolve) => child.on('close', resolve))).toBe(2);
+      const { code, stderr } = await runScript('cli/binfo.ts', ['export', ...args]);
+      expect(code).toBe(2);
       expect(stderr).toMatch(message);
     }
   }, 120_000);
