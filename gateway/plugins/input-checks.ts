@@ -65,9 +65,18 @@ const STRING_CHECKS: Readonly<Partial<Record<string, (value: string) => string |
   },
 };
 
-/** Why a leaf value cannot be sent on, or undefined: Dates everywhere, and the strings above. */
+/**
+ * Numbers a subgraph would refuse once per council of a national query (`councils { upcomingBankHolidays(days:
+ * 100000) }` gave 361 errors): refused once here, with the subgraph's own bound (subgraphs/calendar/subgraph.ts).
+ */
+const NUMBER_CHECKS: Readonly<Partial<Record<string, (value: number) => string | undefined>>> = {
+  'Council.upcomingBankHolidays(days:)': (value) => (value >= 1 && value <= 400 ? undefined : `${value} days is not between 1 and 400.`),
+};
+
+/** Why a leaf value cannot be sent on, or undefined: Dates everywhere, and the strings and numbers above. */
 function leafProblem(typeName: string, value: unknown, coordinate: string): string | undefined {
   if (typeName === 'Date') return explainBadDate(value);
+  if (typeof value === 'number') return NUMBER_CHECKS[coordinate]?.(value);
   const check = STRING_CHECKS[coordinate];
   return check && typeof value === 'string' ? check(value) : undefined;
 }
@@ -109,7 +118,7 @@ function worthChecking(type: GraphQLInputType, seen = new Set<string>()): boolea
 /** Checks a literal written in the document; variables inside it are recorded for the request. */
 function checkLiteral(type: GraphQLInputType, node: ValueNode, coordinate: string, where: string, bound: ListBound, uses: VariableUse[]): GraphQLError | undefined {
   if (node.kind === Kind.VARIABLE) {
-    if (worthChecking(type) || coordinate in STRING_CHECKS) uses.push({ variable: node.name.value, type, coordinate });
+    if (worthChecking(type) || coordinate in STRING_CHECKS || coordinate in NUMBER_CHECKS) uses.push({ variable: node.name.value, type, coordinate });
     return undefined;
   }
   if (node.kind === Kind.NULL) return undefined;

@@ -99,6 +99,16 @@ describe('a value every council would refuse is refused once, by the gateway', (
     ]);
     expect(gateway.councilsAsked).toEqual([]);
   });
+
+  it.each([
+    ['written in the query', { query: '{ councils(collectsWaste: true) { code upcomingBankHolidays(days: 100000) { date } } }' }],
+    ['as a variable', { query: 'query($d: Int) { councils(collectsWaste: true) { code upcomingBankHolidays(days: $d) { date } } }', variables: { d: 0 } }],
+  ])('a number of days out of bounds asked of every council, %s: one 400, not one error per council', async (_label, body) => {
+    const answer = await send(gateway.url, body);
+    expect(answer.status).toBe(400);
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/is not between 1 and 400/) });
+  });
 });
 
 describe('every list argument is bounded before any work', () => {
