@@ -1,7 +1,6 @@
 // `binfo check` against a conformant council subgraph and against one broken subgraph per class of defect
 // the checker knows, including the three that used to pass: a misnamed `Subscription` type with a wrong
 // field, disruptions answered for any council, and answers for another real council.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpPost, type OtherCouncil } from '../../cli/check/behaviour-probes.js';
 import { checkCouncil } from '../../cli/check/check-council.js';
@@ -13,6 +12,7 @@ import { startCouncilHost, type CouncilHost } from '../../subgraphs/council/host
 import { SampleCouncilSource } from '../../subgraphs/council/sample/sample-source.js';
 import { loadCouncilRegistry } from '../../subgraphs/directory/council-registry.js';
 import { PostcodeIndex } from '../../subgraphs/directory/postcode-index.js';
+import { runScript } from '../support/script-bundle.js';
 
 const READING = 'E06000038';
 const GEDLING = 'E07000173';
@@ -113,13 +113,10 @@ function editCollections(edit: (collections: any[]) => void): Breakage {
 const check = (url: string) => checkCouncil(httpPost(url), { url, councilCode: READING, postcode: 'RG1 1AA', otherCouncils });
 const failures = (result: Awaited<ReturnType<typeof check>>) => result.findings.filter((f) => f.level === 'fail').map((f) => `[${f.check}] ${f.message}`);
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/binfo.js', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.on('close', (code) => resolve({ code, stdout }));
-  });
+/** The command, bundled once (test/support/script-bundle.ts) rather than compiled by tsx on every run. */
+async function runCli(args: string[]): Promise<{ code: number | null; stdout: string }> {
+  const { code, stdout } = await runScript('cli/binfo.ts', args);
+  return { code, stdout };
 }
 
 beforeAll(async () => {
