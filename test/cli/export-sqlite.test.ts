@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayClient, type Execute } from '../../cli/export/gateway-client.js';
 import { postcodeSampler, spreadSample } from '../../cli/export/postcode-sample.js';
-import { exportSnapshot, postcodesPerRequest, snapshotProgress, SnapshotMismatchError, type SnapshotOptions } from '../../cli/export/sqlite-snapshot.js';
+import { councilServiceIds, exportSnapshot, postcodesPerRequest, snapshotProgress, SnapshotMismatchError, type SnapshotOptions } from '../../cli/export/sqlite-snapshot.js';
 import { listen } from '../../lib/http/listen.js';
 import { projectPath } from '../../lib/project-path.js';
 import type { PostcodeIndex } from '../../subgraphs/directory/postcode-index.js';
@@ -287,6 +287,30 @@ describe('progress and rate limits', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("a collection's council service", () => {
+  const services = [
+    { id: 'E06000001:food', type: 'FOOD_WASTE' },
+    { id: 'E06000001:refuse', type: 'GENERAL_WASTE' },
+    { id: 'E06000001:refuse:bags', type: 'GENERAL_WASTE' },
+    { id: 'E06000001:garden', type: 'GARDEN_WASTE' },
+    { id: 'E06000001:garden-2', type: 'GARDEN_WASTE' },
+  ];
+  const serviceOf = councilServiceIds(services);
+
+  it("is the service itself, or the longest council service id a variant's id extends", () => {
+    expect(serviceOf({ id: 'E06000001:food', type: 'FOOD_WASTE' })).toBe('E06000001:food');
+    expect(serviceOf({ id: 'E06000001:food:ff81d227', type: 'FOOD_WASTE' })).toBe('E06000001:food');
+    expect(serviceOf({ id: 'E06000001:refuse:bags:3f2a9c1d', type: 'GENERAL_WASTE' })).toBe('E06000001:refuse:bags');
+    expect(serviceOf({ id: 'E06000001:refuse:3f2a9c1d', type: 'GENERAL_WASTE' })).toBe('E06000001:refuse');
+  });
+
+  it('falls back to the only service of its type, and is null rather than a guess between two', () => {
+    expect(serviceOf({ id: 'E06000001:caddy-variant', type: 'FOOD_WASTE' })).toBe('E06000001:food');
+    expect(serviceOf({ id: 'E06000001:green', type: 'GARDEN_WASTE' })).toBeNull();
+    expect(serviceOf({ id: 'E06000001:glass', type: 'GLASS' })).toBeNull();
   });
 });
 
