@@ -1,5 +1,6 @@
 // A council host: one process serving many councils, each at its own URL path
-// (/councils/<GSS code>/graphql), all over one shared subgraph schema.
+// (/councils/<GSS code>/graphql), all over one shared subgraph schema; and /councils/graphql, where one
+// request carries representations of any of them, each answered as its own council (host-batch.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { graphqlErrorBody, handleGraphQLRequest, readJsonBody, sendJson, sendRefusal } from '../../lib/http/apollo-handler.js';
 import { listen, type RunningServer } from '../../lib/http/listen.js';
