@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { addDays, daysBetween, todayInLondon } from '../../domain/dates.js';
 import { applyDisruptions, isActiveOn, type Disruption } from '../../domain/disruptions/apply.js';
@@ -114,8 +115,20 @@ function serviceForProperty(service: Service, property: PropertyRecord, councilC
   const scoped = councilService(service, councilCode);
   const frequency = property.frequencies?.[service.id];
   if (!frequency || (frequency.description === service.frequency?.description && (frequency.rrule ?? null) === (service.frequency?.rrule ?? null))) return scoped;
-  const variant = createHash('sha256').update(`${frequency.description}\n${frequency.rrule ?? ''}`).digest('hex').slice(0, 8);
-  return { ...scoped, frequency, id: `${scoped.id}:${variant}` };
+  return { ...scoped, frequency, id: `${scoped.id}:${variantOf(frequency.description, frequency.rrule ?? '')}` };
+}
+
+/** A council has a handful of distinct frequencies, and every collection of a property names one: hashed once each. */
+const variants = new LRUCache<string, string>({ max: 1_000 });
+
+function variantOf(description: string, rrule: string): string {
+  const text = `${description}\n${rrule}`;
+  let variant = variants.get(text);
+  if (variant === undefined) {
+    variant = createHash('sha256').update(text).digest('hex').slice(0, 8);
+    variants.set(text, variant);
+  }
+  return variant;
 }
 
 /** Feed warnings as served: the council's all, a property's only those that concern it. */
