@@ -17,6 +17,8 @@ import { CHANGE_REASONS, SERVICE_TYPES } from '../../../domain/types.js';
 import { readBody, RequestBodyTooLarge, sendJson } from '../../../lib/http/apollo-handler.js';
 import { ErrorCode } from '../../../schema/error-codes.js';
 import type { CouncilTokens } from './council-tokens.js';
+import { disruptionJson } from './disruption-json.js';
+export { disruptionJson, type DisruptionJson } from './disruption-json.js';
 import {
   DisruptionNotFoundError,
   DisruptionValidationError,
@@ -131,28 +133,6 @@ function toPatch(body: PatchBody): DisruptionPatch {
   return { ...rest, area: area === undefined ? undefined : toArea(area), effect: effect === undefined ? undefined : toEffect(effect) };
 }
 
-/** A disruption as the API shows it: the same friendly shapes the team writes, plus id and timestamps. */
-export function disruptionJson(d: Disruption) {
-  const area = d.area.kind === 'council' ? 'council' : d.area.kind === 'postcodes' ? { postcodes: d.area.postcodes } : { rounds: d.area.roundIds };
-  const effect = d.effect.kind === 'delayed' ? { delayedDays: d.effect.days } : d.effect.kind;
-  return {
-    id: d.id,
-    councilCode: d.councilCode,
-    title: d.title,
-    reason: d.reason,
-    message: d.message,
-    serviceTypes: d.serviceTypes,
-    area,
-    effect,
-    startsOn: d.startsOn,
-    endsOn: d.endsOn,
-    url: d.url,
-    createdAt: d.createdAt,
-    updatedAt: d.updatedAt,
-    withdrawnAt: d.withdrawnAt,
-  };
-}
-export type DisruptionJson = ReturnType<typeof disruptionJson>;
 
 // ---- Errors ------------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { disruptionProblems, parsePostcodeArea, type Disruption, type DisruptionArea, type DisruptionEffect } from '../../../domain/disruptions/apply.js';
 import type { ChangeReason, IsoDate, ServiceType } from '../../../domain/types.js';
 import type { DisruptionReader } from '../subgraph.js';
+import { disruptionJson } from './disruption-json.js';
 import { projectPath } from '../../../lib/project-path.js';
 
 /** `<project>/var/disruptions.sqlite` (resolved from this file, not the cwd); npm start passes BINFO_DISRUPTIONS_DB's. */
@@ -86,7 +87,54 @@ const MIGRATIONS: readonly string[] = [
      revoked_at TEXT
    );
    CREATE INDEX council_tokens_by_council ON council_tokens (council_code);`,
+  // Webhooks. Every disruption write adds its event to the outbox in the same transaction, and the trigger
+  // queues one delivery per live subscription of that council in that transaction too: a crash after the
+  // commit leaves the deliveries on disk, a crash before it leaves neither the disruption nor its event.
+  `CREATE TABLE webhook_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,     -- sent as binfo-event-id: the receiver's idempotency key
+     council_code TEXT NOT NULL,
+     type TEXT NOT NULL,          -- disruption.published | disruption.changed | disruption.withdrawn
+     payload TEXT NOT NULL,       -- the disruption as JSON, as the API shows it
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE webhook_subscriptions (
+     id TEXT PRIMARY KEY,
+     council_code TEXT NOT NULL,
+     url TEXT NOT NULL,
+     secret TEXT NOT NULL,        -- kept in clear: it must sign; shown to the app once, at creation
+     created_at TEXT NOT NULL,
+     removed_at TEXT,
+     paused_at TEXT,
+     consecutive_failures INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX webhook_subscriptions_by_council ON webhook_subscriptions (council_code);
+   CREATE TABLE webhook_deliveries (
+     subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions (id),
+     event_seq INTEGER NOT NULL REFERENCES webhook_events (seq),
+     state TEXT NOT NULL DEFAULT 'pending', -- pending | delivered | failed
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL DEFAULT 0, -- epoch ms
+     updated_at TEXT,
+     PRIMARY KEY (subscription_id, event_seq)
+   );
+   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+   CREATE TABLE webhook_delivery_log (
+     subscription_id TEXT NOT NULL,
+     event_id TEXT NOT NULL,
+     attempt INTEGER NOT NULL,
+     status INTEGER,              -- the receiver's HTTP status; NULL when no answer came
+     error TEXT,
+     at TEXT NOT NULL
+   );
+   CREATE INDEX webhook_delivery_log_by_subscription ON webhook_delivery_log (subscription_id, at);
+   CREATE TRIGGER webhook_events_fan_out AFTER INSERT ON webhook_events BEGIN
+     INSERT INTO webhook_deliveries (subscription_id, event_seq)
+       SELECT id, NEW.seq FROM webhook_subscriptions WHERE council_code = NEW.council_code AND removed_at IS NULL;
+   END;`,
 ];
+
+export type WebhookEventType = 'disruption.published' | 'disruption.changed' | 'disruption.withdrawn';
 
 /**
  * Opens (creating directories and tables as needed) the SQLite file holding disruptions and council
@@ -142,6 +190,7 @@ const COLUMNS = 'id, council_code, title, reason, message, service_types, area, 
 
 export class DisruptionStore implements DisruptionReader {
   private readonly cache = new Map<string, readonly Disruption[]>();
+  private readonly commitListeners = new Set<() => void>();
   private seenDataVersion: number;
   private readonly statements;
 
@@ -165,6 +214,7 @@ export class DisruptionStore implements DisruptionReader {
       insert: database.prepare(
         `INSERT INTO disruptions (${COLUMNS}) VALUES (@id, @council_code, @title, @reason, @message, @service_types, @area, @effect, @starts_on, @ends_on, @url, @created_at, @updated_at, @withdrawn_at)`,
       ),
+      event: database.prepare('INSERT INTO webhook_events (id, council_code, type, payload, created_at) VALUES (?, ?, ?, ?, ?)'),
       update: database.prepare(
         `UPDATE disruptions SET title = @title, reason = @reason, message = @message, service_types = @service_types, area = @area, effect = @effect,
            starts_on = @starts_on, ends_on = @ends_on, url = @url, updated_at = @updated_at, withdrawn_at = @withdrawn_at
@@ -216,7 +266,10 @@ export class DisruptionStore implements DisruptionReader {
         withdrawnAt: null,
       }),
     );
-    this.write(() => this.statements.insert.run(toRow(disruption)));
+    this.write(() => {
+      this.statements.insert.run(toRow(disruption));
+      this.recordEvent('disruption.published', disruption);
+    });
     return disruption;
   }
 
@@ -229,6 +282,7 @@ export class DisruptionStore implements DisruptionReader {
       const changes = Object.fromEntries(PATCHABLE.filter((key) => patch[key] !== undefined).map((key) => [key, patch[key]]));
       const next = checked(normalised({ ...current, ...changes, updatedAt: laterThan(current.updatedAt) }));
       this.statements.update.run(toRow(next));
+      this.recordEvent('disruption.changed', next);
       return next;
     });
   }
@@ -241,8 +295,15 @@ export class DisruptionStore implements DisruptionReader {
       const now = laterThan(current.updatedAt);
       const withdrawn: Disruption = { ...current, updatedAt: now, withdrawnAt: now };
       this.statements.update.run(toRow(withdrawn));
+      this.recordEvent('disruption.withdrawn', withdrawn);
       return withdrawn;
     });
+  }
+
+  /** Called after each committed write (e.g. to wake the webhook deliverer); returns a function that unsubscribes. */
+  onCommit(listener: () => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
   }
 
   close(): void {
@@ -262,11 +323,25 @@ export class DisruptionStore implements DisruptionReader {
    * does not change for this connection's own commits.
    */
   private write<T>(body: () => T): T {
+    let result: T;
     try {
-      return this.database.transaction(body).immediate();
+      result = this.database.transaction(body).immediate();
     } finally {
       this.cache.clear();
     }
+    for (const listener of this.commitListeners) {
+      try {
+        listener();
+      } catch {
+        /* a listener's failure must not turn a committed write into an error */
+      }
+    }
+    return result;
+  }
+
+  /** Inside the write's transaction: the event commits with the disruption or not at all. */
+  private recordEvent(type: WebhookEventType, disruption: Disruption): void {
+    this.statements.event.run(randomUUID(), disruption.councilCode, type, JSON.stringify(disruptionJson(disruption)), new Date().toISOString());
   }
 
   private dropCacheIfChangedElsewhere(): void {
