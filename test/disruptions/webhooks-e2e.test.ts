@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadShippedBankHolidays } from '../../subgraphs/calendar/load-bank-holidays.js';
 import { startCouncilHostWithDisruptions, type CouncilHostWithDisruptions } from '../../subgraphs/council/disruptions/run-council-host.js';
+import { fetchTransport } from '../../subgraphs/council/disruptions/webhooks.js';
 import { FixtureCouncilSource } from '../support/fixture-council-source.js';
 
 const READING = 'E06000038';
@@ -157,5 +158,28 @@ describe('delivery to a receiver on 127.0.0.1', () => {
     });
     const delivered = new Set(receiver.received.map((r) => JSON.parse(r.body).disruption.id));
     expect([...delivered].sort()).toEqual([...ids].sort());
+  });
+});
+
+describe('fetchTransport', () => {
+  it('gives up on a receiver that does not answer within the timeout, and does not follow redirects', async () => {
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      if (req.url === '/redirect') res.writeHead(307, { location: '/elsewhere' }).end();
+      // '/hang' never answers.
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const started = Date.now();
+      await expect(fetchTransport({ url: `${base}/hang`, headers: {}, body: '{}', timeoutMs: 200 })).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await fetchTransport({ url: `${base}/redirect`, headers: {}, body: '{}', timeoutMs: 2_000 })).toEqual({ status: 307 });
+      expect(hits).toEqual(['/hang', '/redirect']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
