@@ -5,7 +5,8 @@
 // due rows, POSTs them, and records every attempt in `webhook_delivery_log`. A failed attempt is retried
 // with capped, jittered exponential backoff until the event is `retryForMs` old (24 h by default), then
 // marked failed; a subscription failing `pauseAfterFailures` times in a row is paused until resumed.
-// Clock, randomness, timers' base and HTTP transport are injected so all of this is tested without sleeps.
+// The clock, the jitter's randomness and the HTTP transport are injected, so all of this is tested with fake
+// timers and no sleeps. Several hosts on one database may each send an event: at-least-once, never lost.
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { openDisruptionsDatabase, type WebhookEventType } from './disruption-store.js';
