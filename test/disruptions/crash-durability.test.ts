@@ -2,63 +2,16 @@
 // process, answers 201, is sent SIGKILL at once (no shutdown code runs), and is started again on the
 // same database. SIGKILL proves we answer only after the commit; synchronous = FULL (checked in
 // disruption-store.test.ts) extends that to power loss, which a test cannot simulate.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CouncilTokens } from '../../subgraphs/council/disruptions/council-tokens.js';
 import { DisruptionStore } from '../../subgraphs/council/disruptions/disruption-store.js';
 import { gql } from '../support/graphql-client.js';
-import { bundledScript } from '../support/script-bundle.js';
+import { killAllHostChildren, killHard, startHostChild } from '../support/council-host-child.js';
 
 const READING = 'E06000038';
-const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
-const children = new Set<ChildProcess>();
-
-interface HostProcess {
-  child: ChildProcess;
-  url: string;
-}
-
-/** Starts test/support/council-host-process.ts and resolves once it prints READY <url>. */
-async function startHostProcess(dbPath: string): Promise<HostProcess> {
-  // `node <bundle>` runs the server in this very process, so SIGKILL reaches the server itself.
-  const script = await bundledScript('test/support/council-host-process.ts');
-  const child = spawn(process.execPath, [script, '--db', dbPath, '--port', '0'], {
-    cwd: PROJECT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`host process not ready after 30 s\n${stderr}`)), 30_000);
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      const ready = /^READY (\S+)$/m.exec(stdout);
-      if (ready) {
-        clearTimeout(timer);
-        resolve({ child, url: ready[1] });
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`host process exited (${code ?? signal}) before it was ready\n${stderr}`));
-    });
-  });
-}
-
-function killHard(child: ChildProcess): Promise<NodeJS.Signals | null> {
-  return new Promise((resolve) => {
-    child.once('exit', (_code, signal) => resolve(signal));
-    child.kill('SIGKILL');
-  });
-}
-
 async function send(method: string, url: string, token: string, body?: unknown) {
   const response = await fetch(url, {
     method,
@@ -81,13 +34,13 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
+  killAllHostChildren();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('a council host killed right after acknowledging writes', () => {
   it('has every acknowledged write when it starts again', async () => {
-    const first = await startHostProcess(dbPath);
+    const first = await startHostChild(dbPath);
     const disruptions = `${first.url}/councils/${READING}/disruptions`;
     const posted = await send('POST', disruptions, token, {
       title: 'Snow: collections cancelled',
@@ -113,7 +66,7 @@ describe('a council host killed right after acknowledging writes', () => {
       reader.close();
     }
 
-    const second = await startHostProcess(dbPath);
+    const second = await startHostChild(dbPath);
     try {
       const listed = await fetch(`${second.url}/councils/${READING}/disruptions`).then((r) => r.json() as Promise<any>);
       expect(listed.disruptions).toEqual([strike.body.disruption, edited.body.disruption]);

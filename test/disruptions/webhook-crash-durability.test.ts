@@ -1,54 +1,17 @@
 // A webhook event survives the council host being killed outright between acknowledging a publish and
 // delivering it: the event is in the outbox, committed with the disruption, and the restarted host sends
 // it, signed, to a receiver that was down at the time. At-least-once: the receiver dedupes by event id.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CouncilTokens } from '../../subgraphs/council/disruptions/council-tokens.js';
 import { verifyWebhookSignature, WebhookSubscriptions } from '../../subgraphs/council/disruptions/webhooks.js';
-import { bundledScript } from '../support/script-bundle.js';
+import { killAllHostChildren, killHard, startHostChild } from '../support/council-host-child.js';
 
 const READING = 'E06000038';
-const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
-const children = new Set<ChildProcess>();
-
-async function startHostProcess(dbPath: string): Promise<{ child: ChildProcess; url: string }> {
-  const script = await bundledScript('test/support/council-host-process.ts');
-  const child = spawn(process.execPath, [script, '--db', dbPath, '--port', '0', '--webhook-backoff-ms', '100'], { cwd: PROJECT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`host process not ready after 30 s\n${stderr}`)), 30_000);
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      const ready = /^READY (\S+)$/m.exec(stdout);
-      if (ready) {
-        clearTimeout(timer);
-        resolve({ child, url: ready[1] });
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`host process exited (${code ?? signal}) before it was ready\n${stderr}`));
-    });
-  });
-}
-
-function killHard(child: ChildProcess): Promise<NodeJS.Signals | null> {
-  return new Promise((resolve) => {
-    child.once('exit', (_code, signal) => resolve(signal));
-    child.kill('SIGKILL');
-  });
-}
-
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -70,7 +33,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  killAllHostChildren();
   if (receiver) await new Promise((resolve) => receiver!.close(resolve));
   rmSync(dir, { recursive: true, force: true });
 });
@@ -85,7 +48,7 @@ describe('a council host killed after acknowledging a publish, before delivering
     const { secret } = subscriptions.add(READING, `http://127.0.0.1:${port}/hook`);
     subscriptions.close();
 
-    const first = await startHostProcess(dbPath);
+    const first = await startHostChild(dbPath, ['--webhook-backoff-ms', '100']);
     const response = await fetch(`${first.url}/councils/${READING}/disruptions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -115,7 +78,7 @@ describe('a council host killed after acknowledging a publish, before delivering
     });
     await listen(receiver, port);
 
-    const second = await startHostProcess(dbPath);
+    const second = await startHostChild(dbPath, ['--webhook-backoff-ms', '100']);
     try {
       const deadline = Date.now() + 10_000;
       while (received.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
