@@ -33,6 +33,11 @@ export const DateScalar = new GraphQLScalarType<string, string>({
 
 const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** A real instant written as the standard's DateTime: ISO 8601 with an offset. */
+export function isOffsetDateTime(value: unknown): value is string {
+  return typeof value === 'string' && OFFSET_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+}
+
 export const DateTimeScalar = new GraphQLScalarType<string, string>({
   name: 'DateTime',
   description: 'An ISO 8601 date-time with an offset.',
@@ -42,7 +47,7 @@ export const DateTimeScalar = new GraphQLScalarType<string, string>({
     throw new GraphQLError(`DateTime cannot represent ${JSON.stringify(value)}`);
   },
   parseValue: (value) => {
-    if (typeof value === 'string' && OFFSET_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))) return value;
+    if (isOffsetDateTime(value)) return value;
     throw new GraphQLError(`${JSON.stringify(value)} is not a date-time such as "2026-11-27T14:05:00Z".`, {
       extensions: { code: ErrorCode.BAD_USER_INPUT },
     });

@@ -24,9 +24,8 @@ export interface CouncilBatch {
   originalIndexes: number[][];
 }
 
-export function councilCodeOf(representation: Representation): string | undefined {
-  return councilCodeOfRepresentation(representation);
-}
+/** The GSS code in a representation's key (contracts/council.ts), under the router's name for it. */
+export const councilCodeOf: (representation: Representation) => string | undefined = councilCodeOfRepresentation;
 
 export interface Partition {
   batches: CouncilBatch[];

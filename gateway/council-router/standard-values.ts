@@ -2,8 +2,7 @@
 // checked here rather than trusted: a wrong-typed leaf would otherwise reach clients (or be silently nulled
 // by the gateway with no error naming the council).
 import { isIsoDate } from '../../domain/dates.js';
-
-const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+import { isOffsetDateTime } from '../../schema/scalars.js';
 const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
 
@@ -23,7 +22,7 @@ export function scalarProblem(scalar: string, value: unknown): string | undefine
     case 'Date':
       return isIsoDate(value) ? undefined : 'a Date (YYYY-MM-DD)';
     case 'DateTime':
-      return typeof value === 'string' && OFFSET_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : 'a DateTime';
+      return isOffsetDateTime(value) ? undefined : 'a DateTime';
     default:
       // A scalar this check does not know yet: at least a plain JSON value, never an object a council made up.
       return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? undefined : `a ${scalar}`;
