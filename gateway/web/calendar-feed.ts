@@ -6,8 +6,8 @@ import { ErrorCode } from '../../schema/error-codes.js';
 import { buildCalendar } from './calendar-ics.js';
 import type { WebContext } from './context.js';
 import { CALENDAR_QUERY, COUNCIL_CODE, GraphAnswerError, UPRN, councilFailure, type GraphCollection } from './graph.js';
-import { externalUrl } from './html.js';
-import { sendCacheable, sendText } from './http.js';
+import { externalUrl } from '../../lib/web/html.js';
+import { sendCacheable, sendText } from '../../lib/web/http.js';
 import { councilName, languageOf } from './language.js';
 
 export const CALENDAR_PREFIX = '/calendar/';

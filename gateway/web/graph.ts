@@ -2,7 +2,7 @@
 // and how a council's failure is read out of the errors. The web layer is a client of the graph like any
 // other: it sees exactly what a third-party front end would.
 import { ErrorCode } from '../../schema/error-codes.js';
-import { externalUrl } from './html.js';
+import { externalUrl } from '../../lib/web/html.js';
 
 export interface GraphError {
   message: string;

@@ -9,13 +9,13 @@
 // The gateway calls `webRoutes(deps)` once and tries the returned handler before its own routes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { todayInLondon } from '../../domain/dates.js';
-import { ASSET_PREFIX, handleAsset } from './assets.js';
+import { ASSET_PREFIX, handleAsset } from '../../lib/web/assets.js';
 import { publicBaseUrlFromRequest } from './base-url.js';
 import { CALENDAR_PREFIX, handleCalendarFeed } from './calendar-feed.js';
 import type { WebContext } from './context.js';
 import type { ExecuteGraphQL } from './graph.js';
 import { languageOf } from './language.js';
-import { allowReadOnly, sendHtml, sendText } from './http.js';
+import { allowReadOnly, sendHtml, sendText } from '../../lib/web/http.js';
 import { ADDRESS_PREFIX, handleAddressPage } from './pages/address-page.js';
 import { handleAddressChoice, handlePostcodePage } from './pages/postcode-page.js';
 import { problemPage } from './pages/problem-page.js';

@@ -10,8 +10,8 @@ import {
   ADDRESS_QUERY, COUNCIL_CODE, GraphAnswerError, UPRN, councilFailure,
   type GraphCollection, type GraphDataSource, type GraphDisruption, type GraphService,
 } from '../graph.js';
-import { externalUrl, html, type SafeHtml } from '../html.js';
-import { sendHtml } from '../http.js';
+import { externalUrl, html, type SafeHtml } from '../../../lib/web/html.js';
+import { sendHtml } from '../../../lib/web/http.js';
 import { bankHolidayTitle, councilName, inLanguage, languageOf, languageToggle, wordsFor, type Lang } from '../language.js';
 import { changeSentence, collectionNote, containerWords, formatDayFrom, frequencyWords, type BankHoliday } from '../wording.js';
 import { disruptionBanner, sampleBanner, statusTag, swatch } from './components.js';

@@ -1,6 +1,6 @@
 // GOV.UK Frontend components as HTML, with the markup of the Design System's Nunjucks templates
 // (so its stylesheet applies) but none of its JavaScript: every page works without scripts.
-import { externalUrl, html, type HtmlValue, type SafeHtml } from '../html.js';
+import { externalUrl, html, type HtmlValue, type SafeHtml } from '../../../lib/web/html.js';
 import type { GraphContainer, GraphDisruption } from '../graph.js';
 import { wordsFor, type Lang } from '../language.js';
 import { formatDayFrom } from '../wording.js';

@@ -1,8 +1,8 @@
 // The page shell: GOV.UK Frontend's page template, minus its script and GOV.UK's branding. Binfo is not
 // a government service, so the header is the Design System's generic header with Binfo's name, and the
 // footer has no crown.
-import { assetUrl } from '../assets.js';
-import { html, type SafeHtml } from '../html.js';
+import { assetUrl } from '../../../lib/web/assets.js';
+import { html, type SafeHtml } from '../../../lib/web/html.js';
 import { inLanguage, wordsFor, type Lang } from '../language.js';
 
 export const SERVICE_NAME = wordsFor('en').serviceName;

@@ -8,8 +8,8 @@ import {
   COUNCIL_CODE, GraphAnswerError, NATION_COUNCILS_QUERY, POSTCODE_QUERY, UPRN, badUserInput, councilFailure,
   type GraphError, type GraphNationCouncil, type GraphPostcodeLookup,
 } from '../graph.js';
-import { externalUrl, html, type SafeHtml } from '../html.js';
-import { redirect, sendHtml } from '../http.js';
+import { externalUrl, html, type SafeHtml } from '../../../lib/web/html.js';
+import { redirect, sendHtml } from '../../../lib/web/http.js';
 import { councilName, inLanguage, languageOf, languageToggle, wordsFor, type Lang } from '../language.js';
 import { addressPath } from './address-page.js';
 import { errorMessage, errorSummary, sampleBanner } from './components.js';

@@ -1,5 +1,5 @@
 // The page for anything unexpected (the graph failed in a way no page explains): GOV.UK's wording.
-import { html, type SafeHtml } from '../html.js';
+import { html, type SafeHtml } from '../../../lib/web/html.js';
 import { inLanguage, wordsFor, type Lang } from '../language.js';
 import { layout } from './layout.js';
 

@@ -132,6 +132,53 @@ const MIGRATIONS: readonly string[] = [
      INSERT INTO webhook_deliveries (subscription_id, event_seq)
        SELECT id, NEW.seq FROM webhook_subscriptions WHERE council_code = NEW.council_code AND removed_at IS NULL;
    END;`,
+  // The council console (subgraphs/council/console/): named people of a council, their sessions.
+  `CREATE TABLE console_accounts (
+     id TEXT PRIMARY KEY,
+     council_code TEXT NOT NULL,
+     email TEXT NOT NULL,         -- lower-cased; one account per address
+     name TEXT NOT NULL,
+     roles TEXT NOT NULL,         -- JSON array of editor | publisher
+     password_hash TEXT NOT NULL, -- scrypt, with its parameters and salt; never the password
+     failed_attempts INTEGER NOT NULL DEFAULT 0,
+     locked_until INTEGER,        -- epoch ms; sign-in refused until then
+     created_at TEXT NOT NULL,
+     disabled_at TEXT
+   );
+   CREATE UNIQUE INDEX console_accounts_by_email ON console_accounts (email);
+   CREATE TABLE console_sessions (
+     id_hash BLOB PRIMARY KEY,    -- SHA-256 of the cookie's session id; the id itself is never stored
+     account_id TEXT NOT NULL REFERENCES console_accounts (id),
+     csrf_token TEXT NOT NULL,
+     created_at INTEGER NOT NULL, -- epoch ms
+     last_seen_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE INDEX console_sessions_by_account ON console_sessions (account_id);`,
+  // Drafts (an editor's disruption before a publisher publishes it) and the audit trail of every change.
+  `CREATE TABLE disruption_drafts (
+     id TEXT PRIMARY KEY,
+     council_code TEXT NOT NULL,
+     input TEXT NOT NULL,         -- JSON: the DisruptionInput as filled in so far
+     disruption_id TEXT,          -- the published disruption this draft changes; NULL for a new one
+     created_by TEXT NOT NULL,    -- console account id
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX disruption_drafts_by_council ON disruption_drafts (council_code, updated_at);
+   CREATE TABLE disruption_audit (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     council_code TEXT NOT NULL,
+     disruption_id TEXT,
+     draft_id TEXT,
+     action TEXT NOT NULL,        -- drafted | published | changed | withdrawn | reviewed | discarded
+     actor TEXT NOT NULL,         -- person:<account id> | token | cli
+     actor_name TEXT NOT NULL,
+     detail TEXT,                 -- JSON: what changed
+     at TEXT NOT NULL
+   );
+   CREATE INDEX disruption_audit_by_council ON disruption_audit (council_code, seq);
+   ALTER TABLE disruptions ADD COLUMN reviewed_at TEXT; -- open-ended ones: when a person last confirmed it still holds`,
 ];
 
 export type WebhookEventType = 'disruption.published' | 'disruption.changed' | 'disruption.withdrawn';

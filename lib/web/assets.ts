@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { projectPath } from '../../lib/project-path.js';
+import { projectPath } from '../project-path.js';
 import { etagOf, sendCacheable, sendText } from './http.js';
 
 export const ASSET_PREFIX = '/assets/';
@@ -30,7 +30,7 @@ export function govukStylesheet(): string {
 }
 
 // Binfo's files live in the source tree, found from the project root so the bundled dist/ finds them too.
-const ownFile = (name: string) => () => readFileSync(projectPath('gateway', 'web', 'assets', name), 'utf8');
+const ownFile = (name: string) => () => readFileSync(projectPath('lib', 'web', 'assets', name), 'utf8');
 
 const ASSETS: Record<string, Asset> = {
   'govuk-frontend.min.css': { contentType: 'text/css; charset=utf-8', load: govukStylesheet },
