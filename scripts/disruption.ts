@@ -249,7 +249,8 @@ function needToken(token: string | undefined): string {
 // ---- HTTP ---------------------------------------------------------------------------------------
 
 async function call(url: string, request: { method: string; token?: string; body?: unknown }): Promise<unknown> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // binfo-client: the audit trail names the command line, not the council's systems, as the writer.
+  const headers: Record<string, string> = { accept: 'application/json', 'binfo-client': 'cli' };
   if (request.token) headers.authorization = `Bearer ${request.token}`;
   if (request.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;

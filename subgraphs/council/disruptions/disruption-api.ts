@@ -26,6 +26,8 @@ import {
   type DisruptionInput,
   type DisruptionPatch,
   type DisruptionStore,
+  type DisruptionActor,
+  TOKEN_ACTOR,
 } from './disruption-store.js';
 
 export const DISRUPTION_BODY_LIMIT_BYTES = 64 * 1024;
@@ -276,7 +278,7 @@ export function disruptionRoutes(store: DisruptionStore, tokens: CouncilTokens, 
         authorise(req, councilCode, 'create');
         const body = parsed(createBody, await jsonBody(req));
         const input: DisruptionInput = { ...body, area: toArea(body.area), effect: toEffect(body.effect) };
-        const created = store.create(councilCode, input);
+        const created = store.create(councilCode, input, actorOf(req));
         logWrite('create', created);
         sendJson(res, 201, { disruption: disruptionJson(created) }, { location: self(created) });
         return;
@@ -293,14 +295,14 @@ export function disruptionRoutes(store: DisruptionStore, tokens: CouncilTokens, 
     if (method === 'PATCH') {
       authorise(req, councilCode, 'update');
       const patch = toPatch(parsed(patchBody, await jsonBody(req)));
-      const updated = store.update(councilCode, id, patch);
+      const updated = store.update(councilCode, id, patch, actorOf(req));
       logWrite('update', updated);
       sendJson(res, 200, { disruption: disruptionJson(updated) });
       return;
     }
     if (method === 'DELETE') {
       authorise(req, councilCode, 'withdraw');
-      const withdrawn = store.withdraw(councilCode, id);
+      const withdrawn = store.withdraw(councilCode, id, actorOf(req));
       logWrite('withdraw', withdrawn);
       sendJson(res, 200, { disruption: disruptionJson(withdrawn) });
       return;
@@ -321,6 +323,14 @@ export function disruptionRoutes(store: DisruptionStore, tokens: CouncilTokens, 
     }
     return true;
   };
+}
+
+/**
+ * Who the audit trail names for a token's write: the CLI says so in a header (`binfo-client: cli`);
+ * anything else is the council's own systems. Only a holder of the council's token can write either way.
+ */
+function actorOf(req: IncomingMessage): DisruptionActor {
+  return req.headers['binfo-client'] === 'cli' ? { kind: 'cli' } : TOKEN_ACTOR;
 }
 
 function notAllowed(allow: string): ApiError {

@@ -36,6 +36,46 @@ export interface DisruptionInput {
 /** A partial edit: absent keys keep their value; null clears the nullable ones. */
 export type DisruptionPatch = Partial<DisruptionInput>;
 
+/**
+ * Who made a change, for the audit trail: a named person of the council (the console), the council's
+ * token (its own systems, through the API) or the CLI (an administrator on the host).
+ */
+export type DisruptionActor = { kind: 'person'; accountId: string; name: string } | { kind: 'token'; name?: string } | { kind: 'cli'; name?: string };
+
+/** The default for callers that do not say: the council's own systems, through its token. */
+export const TOKEN_ACTOR: DisruptionActor = { kind: 'token' };
+
+export type AuditAction = 'drafted' | 'published' | 'changed' | 'withdrawn' | 'reviewed' | 'discarded';
+
+/** One line of the audit trail, newest first when listed. */
+export interface AuditEntry {
+  seq: number;
+  councilCode: string;
+  disruptionId: string | null;
+  draftId: string | null;
+  action: AuditAction;
+  /** `person:<account id>`, `token` or `cli`. */
+  actor: string;
+  actorName: string;
+  /** What changed: for a change, each changed field's value before and after. */
+  detail: Record<string, unknown> | null;
+  at: string;
+}
+
+/** A disruption as filled in so far in the console: every field optional until it is published. */
+export type DraftInput = Partial<DisruptionInput>;
+
+export interface DisruptionDraft {
+  id: string;
+  councilCode: string;
+  input: DraftInput;
+  /** The published disruption this draft changes; null for a new one. */
+  disruptionId: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export class DisruptionStoreError extends Error {}
 
 export class DisruptionValidationError extends DisruptionStoreError {
@@ -48,6 +88,13 @@ export class DisruptionNotFoundError extends DisruptionStoreError {
   constructor(councilCode: string, id: string) {
     // The same answer whether the id does not exist or belongs to another council: no probing across councils.
     super(`Council ${councilCode} has no disruption ${id}.`);
+  }
+}
+
+export class DraftNotFoundError extends DisruptionStoreError {
+  constructor(councilCode: string, id: string) {
+    // As for disruptions: the same answer for another council's draft as for none.
+    super(`Council ${councilCode} has no draft ${id}.`);
   }
 }
 
@@ -267,6 +314,25 @@ export class DisruptionStore implements DisruptionReader {
            starts_on = @starts_on, ends_on = @ends_on, url = @url, updated_at = @updated_at, withdrawn_at = @withdrawn_at
          WHERE council_code = @council_code AND id = @id`,
       ),
+      reviewed: database.prepare<[string, string, string]>('UPDATE disruptions SET reviewed_at = ? WHERE council_code = ? AND id = ?'),
+      reviewTimes: database.prepare<[string], { id: string; reviewed_at: string | null }>(
+        'SELECT id, reviewed_at FROM disruptions WHERE council_code = ? AND withdrawn_at IS NULL AND ends_on IS NULL',
+      ),
+      audit: database.prepare(
+        `INSERT INTO disruption_audit (council_code, disruption_id, draft_id, action, actor, actor_name, detail, at)
+         VALUES (@council_code, @disruption_id, @draft_id, @action, @actor, @actor_name, @detail, @at)`,
+      ),
+      auditOf: database.prepare<[string, number], AuditRow>(
+        'SELECT seq, council_code, disruption_id, draft_id, action, actor, actor_name, detail, at FROM disruption_audit WHERE council_code = ? ORDER BY seq DESC LIMIT ?',
+      ),
+      draftInsert: database.prepare(
+        `INSERT INTO disruption_drafts (id, council_code, input, disruption_id, created_by, created_at, updated_at)
+         VALUES (@id, @council_code, @input, @disruption_id, @created_by, @created_at, @updated_at)`,
+      ),
+      draftUpdate: database.prepare<[string, string, string, string]>('UPDATE disruption_drafts SET input = ?, updated_at = ? WHERE council_code = ? AND id = ?'),
+      draftOne: database.prepare<[string, string], DraftRow>('SELECT * FROM disruption_drafts WHERE council_code = ? AND id = ?'),
+      draftsOf: database.prepare<[string], DraftRow>('SELECT * FROM disruption_drafts WHERE council_code = ? ORDER BY updated_at DESC, rowid DESC'),
+      draftDelete: database.prepare<[string, string]>('DELETE FROM disruption_drafts WHERE council_code = ? AND id = ?'),
     };
     this.seenDataVersion = this.statements.dataVersion.get() as number;
   }
@@ -293,7 +359,11 @@ export class DisruptionStore implements DisruptionReader {
     return row ? fromRow(row) : null;
   }
 
-  create(councilCode: string, input: DisruptionInput): Disruption {
+  /**
+   * Publishes a disruption: the row, its webhook event and its audit line commit together. `fromDraft`
+   * (the console) deletes that draft in the same transaction, so a draft is never published twice.
+   */
+  create(councilCode: string, input: DisruptionInput, actor: DisruptionActor = TOKEN_ACTOR, options: { fromDraft?: string } = {}): Disruption {
     const now = new Date().toISOString();
     const disruption = checked(
       normalised({
@@ -314,14 +384,18 @@ export class DisruptionStore implements DisruptionReader {
       }),
     );
     this.write(() => {
+      if (options.fromDraft !== undefined && this.statements.draftDelete.run(councilCode, options.fromDraft).changes === 0) {
+        throw new DraftNotFoundError(councilCode, options.fromDraft);
+      }
       this.statements.insert.run(toRow(disruption));
       this.recordEvent('disruption.published', disruption);
+      this.recordAudit(councilCode, actor, 'published', { disruptionId: disruption.id, draftId: options.fromDraft ?? null, detail: { title: disruption.title } });
     });
     return disruption;
   }
 
   /** Applies a partial edit and bumps updatedAt; a withdrawn disruption cannot be edited. */
-  update(councilCode: string, id: string, patch: DisruptionPatch): Disruption {
+  update(councilCode: string, id: string, patch: DisruptionPatch, actor: DisruptionActor = TOKEN_ACTOR): Disruption {
     return this.write(() => {
       const current = this.existing(councilCode, id);
       if (current.withdrawnAt !== null) throw new DisruptionWithdrawnError(current);
@@ -330,12 +404,13 @@ export class DisruptionStore implements DisruptionReader {
       const next = checked(normalised({ ...current, ...changes, updatedAt: laterThan(current.updatedAt) }));
       this.statements.update.run(toRow(next));
       this.recordEvent('disruption.changed', next);
+      this.recordAudit(councilCode, actor, 'changed', { disruptionId: id, detail: changedFields(current, next) });
       return next;
     });
   }
 
   /** Marks the disruption withdrawn. Withdrawing it again changes nothing and returns the same record. */
-  withdraw(councilCode: string, id: string): Disruption {
+  withdraw(councilCode: string, id: string, actor: DisruptionActor = TOKEN_ACTOR): Disruption {
     return this.write(() => {
       const current = this.existing(councilCode, id);
       if (current.withdrawnAt !== null) return current;
@@ -343,8 +418,100 @@ export class DisruptionStore implements DisruptionReader {
       const withdrawn: Disruption = { ...current, updatedAt: now, withdrawnAt: now };
       this.statements.update.run(toRow(withdrawn));
       this.recordEvent('disruption.withdrawn', withdrawn);
+      this.recordAudit(councilCode, actor, 'withdrawn', { disruptionId: id, detail: { title: current.title } });
       return withdrawn;
     });
+  }
+
+  /** A person confirms an open-ended disruption still holds: the console's reminder stops until the next interval. */
+  markReviewed(councilCode: string, id: string, actor: DisruptionActor, at: Date = new Date()): void {
+    this.write(() => {
+      const current = this.existing(councilCode, id);
+      if (current.withdrawnAt !== null) throw new DisruptionWithdrawnError(current);
+      this.statements.reviewed.run(at.toISOString(), councilCode, id);
+      this.recordAudit(councilCode, actor, 'reviewed', { disruptionId: id, detail: { title: current.title } }, at);
+    });
+  }
+
+  /**
+   * When each open-ended disruption in force was last confirmed by a person: its last review or its last
+   * change, whichever is later (a change is made by someone looking at it).
+   */
+  lastConfirmed(councilCode: string): Map<string, string> {
+    const reviewed = new Map(this.statements.reviewTimes.all(councilCode).map((row) => [row.id, row.reviewed_at]));
+    const times = new Map<string, string>();
+    for (const d of this.forCouncil(councilCode)) {
+      if (!reviewed.has(d.id)) continue;
+      const review = reviewed.get(d.id) ?? null;
+      times.set(d.id, review !== null && review > d.updatedAt ? review : d.updatedAt);
+    }
+    return times;
+  }
+
+  /** The council's audit trail, newest first. */
+  auditTrail(councilCode: string, limit = 200): AuditEntry[] {
+    return this.statements.auditOf.all(councilCode, limit).map((row) => ({
+      seq: row.seq,
+      councilCode: row.council_code,
+      disruptionId: row.disruption_id,
+      draftId: row.draft_id,
+      action: row.action as AuditAction,
+      actor: row.actor,
+      actorName: row.actor_name,
+      detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>),
+      at: row.at,
+    }));
+  }
+
+  // ---- Drafts (the console's disruptions before a publisher publishes them) ----------------------
+
+  /** Starts a draft; audited as drafted. Drafts are not validated as a whole until they are published. */
+  createDraft(councilCode: string, input: DraftInput, actor: DisruptionActor & { kind: 'person' }, options: { disruptionId?: string } = {}): DisruptionDraft {
+    const now = new Date().toISOString();
+    const draft: DisruptionDraft = { id: randomUUID(), councilCode, input, disruptionId: options.disruptionId ?? null, createdBy: actor.accountId, createdAt: now, updatedAt: now };
+    this.database
+      .transaction(() => {
+        this.statements.draftInsert.run({
+          id: draft.id,
+          council_code: councilCode,
+          input: JSON.stringify(input),
+          disruption_id: draft.disruptionId,
+          created_by: draft.createdBy,
+          created_at: now,
+          updated_at: now,
+        });
+        this.recordAudit(councilCode, actor, 'drafted', { draftId: draft.id, detail: input.title ? { title: input.title } : null });
+      })
+      .immediate();
+    return draft;
+  }
+
+  /** Replaces what the draft holds so far (a step of the console's form was saved). */
+  saveDraft(councilCode: string, id: string, input: DraftInput): DisruptionDraft {
+    const now = new Date().toISOString();
+    if (this.statements.draftUpdate.run(JSON.stringify(input), now, councilCode, id).changes === 0) throw new DraftNotFoundError(councilCode, id);
+    return this.draft(councilCode, id)!;
+  }
+
+  draft(councilCode: string, id: string): DisruptionDraft | null {
+    const row = this.statements.draftOne.get(councilCode, id);
+    return row ? draftFromRow(row) : null;
+  }
+
+  drafts(councilCode: string): DisruptionDraft[] {
+    return this.statements.draftsOf.all(councilCode).map(draftFromRow);
+  }
+
+  discardDraft(councilCode: string, id: string, actor: DisruptionActor): void {
+    this.database
+      .transaction(() => {
+        const draft = this.statements.draftOne.get(councilCode, id);
+        if (!draft) throw new DraftNotFoundError(councilCode, id);
+        this.statements.draftDelete.run(councilCode, id);
+        const title = (JSON.parse(draft.input) as DraftInput).title;
+        this.recordAudit(councilCode, actor, 'discarded', { draftId: id, detail: title ? { title } : null });
+      })
+      .immediate();
   }
 
   /** Called after each committed write (e.g. to wake the webhook deliverer); returns a function that unsubscribes. */
@@ -391,6 +558,26 @@ export class DisruptionStore implements DisruptionReader {
     this.statements.event.run(randomUUID(), disruption.councilCode, type, JSON.stringify(disruptionJson(disruption)), new Date().toISOString());
   }
 
+  /** Inside the write's transaction: the audit line commits with the change or not at all. */
+  private recordAudit(
+    councilCode: string,
+    actor: DisruptionActor,
+    action: AuditAction,
+    about: { disruptionId?: string | null; draftId?: string | null; detail?: Record<string, unknown> | null },
+    at: Date = new Date(),
+  ): void {
+    this.statements.audit.run({
+      council_code: councilCode,
+      disruption_id: about.disruptionId ?? null,
+      draft_id: about.draftId ?? null,
+      action,
+      actor: actorId(actor),
+      actor_name: actorName(actor),
+      detail: about.detail ? JSON.stringify(about.detail) : null,
+      at: at.toISOString(),
+    });
+  }
+
   private dropCacheIfChangedElsewhere(): void {
     // One cheap pragma per call (microseconds): it changes only when another connection commits.
     const version = this.statements.dataVersion.get() as number;
@@ -399,6 +586,58 @@ export class DisruptionStore implements DisruptionReader {
       this.cache.clear();
     }
   }
+}
+
+function actorId(actor: DisruptionActor): string {
+  return actor.kind === 'person' ? `person:${actor.accountId}` : actor.kind;
+}
+
+function actorName(actor: DisruptionActor): string {
+  if (actor.kind === 'person') return actor.name;
+  return actor.name ?? (actor.kind === 'token' ? "The council's systems (API token)" : 'An administrator (command line)');
+}
+
+/** Each field a change touched, with its value before and after: what the audit trail shows. */
+function changedFields(before: Disruption, after: Disruption): Record<string, { from: unknown; to: unknown }> {
+  const changed: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of PATCHABLE) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changed[key] = { from: before[key], to: after[key] };
+  }
+  return changed;
+}
+
+interface AuditRow {
+  seq: number;
+  council_code: string;
+  disruption_id: string | null;
+  draft_id: string | null;
+  action: string;
+  actor: string;
+  actor_name: string;
+  detail: string | null;
+  at: string;
+}
+
+interface DraftRow {
+  id: string;
+  council_code: string;
+  input: string;
+  disruption_id: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+function draftFromRow(row: DraftRow): DisruptionDraft {
+  return {
+    id: row.id,
+    councilCode: row.council_code,
+    input: JSON.parse(row.input) as DraftInput,
+    disruptionId: row.disruption_id,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 /** Now, but strictly after `previous`, so "most recently updated" stays well-defined even within one millisecond. */
