@@ -1,46 +1,16 @@
-// The webhook outbox and deliverer against an in-memory database, a fake transport and fake timers: no
+// The council's webhook outbox and the shared deliverer (lib/webhooks/) against an in-memory database, a fake transport and fake timers: no
 // sockets, no sleeps. Backoff, giving up after a day and pausing are driven by advancing the fake clock.
-import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DisruptionStore, openDisruptionsDatabase, type DisruptionInput } from '../../subgraphs/council/disruptions/disruption-store.js';
-import {
-  retryDelayMs,
-  signWebhook,
-  verifyWebhookSignature,
-  WebhookDeliverer,
-  WebhookSubscriptions,
-  type WebhookRequest,
-} from '../../subgraphs/council/disruptions/webhooks.js';
+import { WebhookDeliverer } from '../../lib/webhooks/deliverer.js';
+import { verifyWebhookSignature } from '../../lib/webhooks/signing.js';
+import type { WebhookRequest } from '../../lib/webhooks/transport.js';
+import { WebhookSubscriptions } from '../../subgraphs/council/disruptions/webhooks.js';
 
 const READING = 'E06000038';
 const SNOW: DisruptionInput = { title: 'Snow', reason: 'SEVERE_WEATHER', area: { kind: 'council' }, effect: { kind: 'cancelled' }, startsOn: '2026-12-01' };
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-describe('signing', () => {
-  it('signs "<timestamp>.<body>" with HMAC-SHA256, and the documented verifier accepts exactly that', () => {
-    const body = '{"id":"e1"}';
-    const signature = signWebhook('whsec_x', 1_764_547_200, body);
-    expect(signature).toBe(`v1=${createHmac('sha256', 'whsec_x').update(`1764547200.${body}`).digest('hex')}`);
-    const ok = { secret: 'whsec_x', body, timestamp: '1764547200', signature, nowSeconds: 1_764_547_200 + 60 };
-    expect(verifyWebhookSignature(ok)).toBe(true);
-    expect(verifyWebhookSignature({ ...ok, body: '{"id":"e2"}' })).toBe(false);
-    expect(verifyWebhookSignature({ ...ok, secret: 'whsec_y' })).toBe(false);
-    expect(verifyWebhookSignature({ ...ok, timestamp: '1764547201' })).toBe(false);
-    // A genuine request replayed ten minutes later is refused.
-    expect(verifyWebhookSignature({ ...ok, nowSeconds: 1_764_547_200 + 600 })).toBe(false);
-    expect(verifyWebhookSignature({ ...ok, signature: undefined })).toBe(false);
-  });
-});
-
-describe('retryDelayMs', () => {
-  it('doubles from the base, stops at the cap, and jitters between half and all of it', () => {
-    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, 10_000, HOUR, () => 0.5))).toEqual([7_500, 15_000, 30_000, 60_000]);
-    expect(retryDelayMs(1, 10_000, HOUR, () => 0)).toBe(5_000);
-    expect(retryDelayMs(30, 10_000, HOUR, () => 0.5)).toBe(0.75 * HOUR);
-    expect(retryDelayMs(500, 10_000, HOUR, () => 0)).toBe(HOUR / 2);
-  });
-});
 
 describe('outbox and deliverer', () => {
   let store: DisruptionStore;
