@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { graphqlErrorBody, handleGraphQLRequest, readJsonBody, sendJson, sendRefusal } from '../../lib/http/apollo-handler.js';
 import { listen, type RunningServer } from '../../lib/http/listen.js';
 import { startSubgraphServer } from '../../lib/http/serve-schema.js';
+import { ASSET_PREFIX, handleAsset } from '../../lib/web/assets.js';
 import type { CouncilDataSource } from './data-source.js';
 import { answerHostBatch, HostBatchDocuments, hostBatchRequestOf } from './host-batch.js';
 import { scheduleStore, withScheduleMemo } from './schedule-memo.js';
@@ -47,6 +48,11 @@ export async function startCouncilHost(options: CouncilHostOptions): Promise<Cou
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/health' || url.pathname === '/ready') {
         sendJson(res, 200, { status: 'ok', councils: sources.size });
+        return;
+      }
+      // The console's stylesheets and icon (lib/web/assets.ts), the same files the gateway serves.
+      if (url.pathname.startsWith(ASSET_PREFIX)) {
+        handleAsset(req, res, url);
         return;
       }
       if (options.extraRoutes && (await options.extraRoutes(req, res, url))) return;
