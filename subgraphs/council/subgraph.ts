@@ -77,25 +77,48 @@ interface CollectionView extends Collection {
   disruption: Disruption | null;
 }
 
-async function collectionsFor(
-  property: PropertyRecord,
-  range: { from: IsoDate; to: IsoDate },
-  context: CouncilRequestContext,
-): Promise<CollectionView[]> {
+/**
+ * A schedule with no disruption applied, in order: the memoised schedule (schedule-memo.ts) is one array
+ * shared by every property on its rounds, so with no disruptions to apply its ordering is worked out once.
+ */
+const undisrupted = new WeakMap<readonly Collection[], Collection[]>();
+
+/** A property's collections in `range`, disruptions applied, in order (applyDisruptions orders them). */
+async function adjustedCollections(property: PropertyRecord, range: { from: IsoDate; to: IsoDate }, context: CouncilRequestContext): Promise<Collection[]> {
   const services = await context.services();
   // Widen the regular range so a collection delayed into the range by a disruption is not lost.
   const regular = await context.source.collections(property, { from: addDays(range.from, -MAX_DISRUPTION_DELAY_DAYS), to: range.to }).catch(councilUnavailable(context.councilCode));
   const disruptions = context.disruptions?.forCouncil(context.councilCode) ?? [];
-  const adjusted = applyDisruptions(
-    regular,
-    disruptions,
-    { postcode: property.address.postcode, roundIds: (serviceId) => property.roundIds[serviceId], councilCode: context.councilCode },
-    (serviceId) => services.get(serviceId)?.type ?? 'OTHER',
-  );
+  const apply = () =>
+    applyDisruptions(
+      regular,
+      disruptions,
+      { postcode: property.address.postcode, roundIds: (serviceId) => property.roundIds[serviceId], councilCode: context.councilCode },
+      (serviceId) => services.get(serviceId)?.type ?? 'OTHER',
+    );
+  let adjusted: Collection[];
+  if (disruptions.length > 0) adjusted = apply();
+  else {
+    adjusted = undisrupted.get(regular) ?? apply();
+    undisrupted.set(regular, adjusted);
+  }
+  return adjusted.filter((c) => c.date >= range.from && c.date <= range.to && services.has(c.serviceId));
+}
+
+/** Collections as served: with the service as this property receives it and the disruption that changed them. Only for what is answered. */
+async function collectionViews(collections: readonly Collection[], property: PropertyRecord, context: CouncilRequestContext): Promise<CollectionView[]> {
+  if (collections.length === 0) return [];
+  const services = await context.services();
+  const disruptions = collections.some((c) => c.disruptionId) ? context.disruptions?.forCouncil(context.councilCode) ?? [] : [];
   const byId = new Map(disruptions.map((d) => [d.id, d]));
-  return adjusted
-    .filter((c) => c.date >= range.from && c.date <= range.to && services.has(c.serviceId))
-    .map((c) => ({ ...c, service: serviceForProperty(services.get(c.serviceId)!, property, context.councilCode), disruption: c.disruptionId ? byId.get(c.disruptionId) ?? null : null }));
+  // A property has a few services and many collections of each: one view of each service.
+  const serviceViews = new Map<string, Service>();
+  const serviceView = (id: string) => {
+    let view = serviceViews.get(id);
+    if (!view) serviceViews.set(id, (view = serviceForProperty(services.get(id)!, property, context.councilCode)));
+    return view;
+  };
+  return collections.map((c) => ({ ...c, service: serviceView(c.serviceId), disruption: c.disruptionId ? byId.get(c.disruptionId) ?? null : null }));
 }
 
 /**
@@ -200,14 +223,15 @@ const resolvers = {
       context: CouncilRequestContext,
     ) => {
       const range = checkedRange(args.from ?? undefined, args.to ?? undefined, context.today);
-      const all = await collectionsFor(p.record, range, context);
+      const all = await collectionViews(await adjustedCollections(p.record, range, context), p.record, context);
       const types = args.serviceTypes ? new Set(args.serviceTypes) : null;
       return types ? all.filter((c) => types.has(c.service.type)) : all;
     },
     nextCollections: async (p: PropertyView, _: unknown, context: CouncilRequestContext) => {
       const range = { from: context.today, to: addDays(context.today, NEXT_COLLECTION_HORIZON_DAYS) };
-      const all = await collectionsFor(p.record, range, context);
-      return nextCollectionPerService(all, context.today);
+      // The next of each service first, then views of those few only (not of every collection in eight weeks).
+      const next = nextCollectionPerService(await adjustedCollections(p.record, range, context), context.today);
+      return collectionViews(next, p.record, context);
     },
     dataSource: (p: PropertyView, __: unknown, context: CouncilRequestContext) => servedInfo(context.source.info(), p.record),
   },
