@@ -1,6 +1,8 @@
 // Where the time goes: runs one benchmark scenario with `node --cpu-prof` on one part and prints the
 // profile's top functions and packages (self time) as JSON; the .cpuprofile stays for Chrome DevTools.
-//   npx tsx bench/profile.ts cold|warm|fanout [gateway|councils|proxy] (PROFILE_SECONDS, default 10)
+//   npx tsx bench/profile.ts cold|warm|fanout|national [gateway|councils|proxy] (PROFILE_SECONDS, default 10)
+// `national` is the national query one at a time against the default council host (bench:compare's case);
+// `fanout` is the same query against a farm of councils with their own endpoints.
 // Each part runs as `npm run start:production` runs it (bench/lib/topology.ts).
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +47,7 @@ try {
     const expected = (await postJson(stack.gatewayUrl, body)).text;
     result = await closedLoop({ concurrency: CONCURRENCY, durationMs: SECONDS * 1000, call: async () => ((await postJson(stack.gatewayUrl, body)).text === expected ? null : 'changed') });
   } else {
+    // fanout and national: the national query, one at a time.
     const body = JSON.stringify({ query: NATIONAL_QUERY });
     result = await closedLoop({ concurrency: 1, durationMs: SECONDS * 1000, call: async () => {
       const { status, text } = await postJson(stack.gatewayUrl, body);
