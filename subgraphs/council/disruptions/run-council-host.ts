@@ -1,10 +1,12 @@
 // A council host with disruptions wired in: the store feeds the kit (applied to every answer) and
 // the disruptions API is served next to the GraphQL routes. The caller chooses the council sources.
 import type { CouncilDataSource } from '../data-source.js';
+import { createConsoleAuth, type ConsoleAuthOptions, type ConsoleAuthService } from '../console/auth/index.js';
 import { startCouncilHost, type CouncilHost } from '../host.js';
 import { CouncilTokens } from './council-tokens.js';
 import { disruptionRoutes } from './disruption-api.js';
 import { DEFAULT_DISRUPTIONS_DB, DisruptionStore } from './disruption-store.js';
+import { councilEventStreams, type CouncilEventStreamOptions, type CouncilEventStreams } from './event-stream.js';
 import { webhookRoutes } from './webhook-api.js';
 import { WebhookDeliverer, WebhookSubscriptions, type WebhookDelivererOptions } from './webhooks.js';
 
@@ -17,6 +19,10 @@ export interface CouncilHostWithDisruptionsOptions {
   log?: (entry: Record<string, unknown>) => void;
   /** The webhook deliverer's settings (timeouts, backoff, pausing, transport); `false` runs none. */
   webhooks?: Omit<WebhookDelivererOptions, 'database' | 'log'> | false;
+  /** The console's sign-in settings (clock, scrypt cost, lock-out, session lifetimes). */
+  consoleAuth?: Omit<ConsoleAuthOptions, 'database' | 'isServed' | 'log'>;
+  /** The live event streams (/councils/events, /councils/<GSS>/events): limits and timings. */
+  eventStreams?: Omit<CouncilEventStreamOptions, 'isServed' | 'log'>;
 }
 
 export interface CouncilHostWithDisruptions {
@@ -25,6 +31,10 @@ export interface CouncilHostWithDisruptions {
   tokens: CouncilTokens;
   subscriptions: WebhookSubscriptions;
   deliverer: WebhookDeliverer | null;
+  /** The live event streams (/councils/events). */
+  eventStreams: CouncilEventStreams;
+  /** Sign-in for the console: `sessionOf(req)` and `csrfMatches` for its pages, `accounts` for tests. */
+  consoleAuth: ConsoleAuthService;
   /** Stops the host, then closes the database. */
   close(): Promise<void>;
 }
@@ -40,6 +50,8 @@ export async function startCouncilHostWithDisruptions(options: CouncilHostWithDi
   const isServed = (code: string) => served.has(code);
   const disruptionApi = disruptionRoutes(store, tokens, { isServed, log: options.log });
   const webhookApi = webhookRoutes(subscriptions, tokens, { isServed, log: options.log });
+  const consoleAuth = createConsoleAuth({ ...options.consoleAuth, database: store.database, isServed, log: options.log });
+  const eventStreams = councilEventStreams(store, { ...options.eventStreams, isServed, log: options.log });
   let host: CouncilHost;
   try {
     host = await startCouncilHost({
@@ -47,9 +59,11 @@ export async function startCouncilHostWithDisruptions(options: CouncilHostWithDi
       disruptions: store,
       port: options.port,
       log: options.log,
-      extraRoutes: async (req, res, url) => (await webhookApi(req, res, url)) || disruptionApi(req, res, url),
+      extraRoutes: async (req, res, url) =>
+        (await consoleAuth.routes(req, res, url)) || (await eventStreams.handle(req, res, url)) || (await webhookApi(req, res, url)) || disruptionApi(req, res, url),
     });
   } catch (error) {
+    eventStreams.close();
     store.close();
     throw error;
   }
@@ -63,9 +77,12 @@ export async function startCouncilHostWithDisruptions(options: CouncilHostWithDi
     tokens,
     subscriptions,
     deliverer,
+    eventStreams,
+    consoleAuth,
     close: async () => {
       stopWaking();
       await deliverer?.stop();
+      eventStreams.close();
       await host.close();
       store.close();
     },
