@@ -136,6 +136,13 @@ export const SETTINGS = {
     default: projectPath('var', 'disruptions.sqlite'),
     parse: filePath,
   }),
+  eventsDb: setting<string>({
+    env: 'BINFO_EVENTS_DB',
+    doc: "The gateway's SQLite log of every council's disruption events: GET /events replays it, and a restarted gateway resumes each council stream from it.",
+    format: 'a file path',
+    default: projectPath('var', 'national-events.sqlite'),
+    parse: filePath,
+  }),
   cache: setting<'on' | 'off'>({
     env: 'BINFO_CACHE',
     doc: '`off` turns the entity cache and the response cache off (to measure the cold path, or to debug freshness).',

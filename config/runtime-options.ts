@@ -17,6 +17,7 @@ export function gatewayOptionsFrom(config: Config, logger: Logger): Partial<Gate
     councilsUrl: config.councilsUrl,
     redisUrl: config.redisUrl,
     queryPlanCacheMiB: config.queryPlanCacheMiB,
+    events: { dbPath: config.eventsDb },
     cors: { origins: config.corsOrigins },
     ...(config.trustProxy ? { rateLimit: { trustProxy: true } } : {}),
     metrics: { bearerToken: config.metricsToken, port: config.metricsPort },

@@ -18,6 +18,12 @@ export interface CouncilEndpoint {
    * an endpoint of its own is asked there, alone.
    */
   sharedHost?: { batchUrl: string; councilUrl: string };
+  /**
+   * The council's live stream of disruption events (text/event-stream), which the gateway follows to drop its
+   * cached answers at once (gateway/events/). Given by the registry's `eventsUrl`; for a council at its
+   * shared host, the host's `/events` next to `hostUrl`. Absent: no stream, cached answers expire as usual.
+   */
+  eventsUrl?: string;
 }
 
 const GSS_CODE = z.string().regex(GSS_CODE_PATTERN, 'must be a GSS code such as E06000038');
@@ -44,6 +50,8 @@ const RegistryFile = z
             hostUrl: z.string().url().optional(),
             timeoutMs: z.number().int().min(50).max(60_000).optional(),
             fallbackUrl: z.string().url().optional(),
+            /** The council's own event stream (text/event-stream of disruption events), if it has one. */
+            eventsUrl: z.string().url().optional(),
           })
           .strict(),
       )
@@ -118,9 +126,24 @@ export function resolveCouncilEndpoints(
       fallbackUrl: entry?.fallbackUrl ?? councilFallbackUrl(council),
       timeoutMs: entry?.timeoutMs ?? config.defaults.timeoutMs,
       ...(batchUrl ? { sharedHost: { batchUrl, councilUrl: url } } : {}),
+      ...eventsUrlOf(entry?.eventsUrl, batchUrl),
     });
   }
   return endpoints;
+}
+
+/**
+ * A council's event stream: its own `eventsUrl`, else its shared host's, which a Binfo council host serves
+ * next to the batch URL (`…/councils/graphql` -> `…/councils/events`).
+ */
+function eventsUrlOf(own: string | undefined, batchUrl: string | undefined): { eventsUrl?: string } {
+  const eventsUrl = own ?? (batchUrl ? hostEventsUrl(batchUrl) : undefined);
+  return eventsUrl ? { eventsUrl } : {};
+}
+
+/** A Binfo council host's stream of every council it serves, from its batch URL; undefined for another shape. */
+export function hostEventsUrl(batchUrl: string): string | undefined {
+  return /\/graphql\/?$/.test(batchUrl) ? batchUrl.replace(/\/graphql\/?$/, '/events') : undefined;
 }
 
 /** Name, fallback link and whether it collects waste, for every council: what an error about a council needs. */

@@ -14,6 +14,7 @@ import { StaleAnswers } from './cache/stale-answers.js';
 import { staleAnswersPlugin } from './cache/stale-answers-plugin.js';
 import type { CouncilEndpoint } from './council-registry.js';
 import { buildCouncilRouter } from './council-router/build-router.js';
+import { gatewayEvents, type GatewayEvents, type GatewayEventsOptions } from './events/index.js';
 import type { CouncilRouterOptions } from './council-router/council-router-data-source.js';
 import { bindRequestScope } from './council-router/request-scope.js';
 import { subgraphFetcher } from './council-router/subgraph-fetcher.js';
@@ -110,6 +111,12 @@ export interface GatewayOptions {
    * ones, and a flood of unique operations cannot take more than 16 MiB.
    */
   queryPlanCacheMiB?: number;
+  /**
+   * Disruption events (gateway/events/): the national event log in SQLite at `dbPath` (npm start passes
+   * BINFO_EVENTS_DB), GET /events (the national live stream), and the relay that follows each council stream
+   * in the registry and drops that council's cached answers on every event. Off when absent.
+   */
+  events?: GatewayEventsOptions;
 }
 
 export interface RunningGateway extends RunningServer {
@@ -120,6 +127,10 @@ export interface RunningGateway extends RunningServer {
   responseCache?: ResponseCache;
   /** The operators' metrics listener's URL, when `metrics.port` is set. */
   metricsUrl?: string;
+  /** The national event log, relay and stream, when `events` is set. */
+  events?: GatewayEvents;
+  /** Stops serving the council's cached answers as fresh (the entity cache and the response cache): its data changed. */
+  invalidateCouncil(councilCode: string): void;
 }
 
 /** Hide internals from clients (plugins/mask-errors.ts); kept here for the callers that import it from the server. */
@@ -147,6 +158,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const responseCache = cachingOff
     ? undefined
     : new ResponseCache(options.responseCache || {}, { endpointUrl: (code) => (councilsUrl ? undefined : options.councilEndpoints.get(code)?.url) });
+  const invalidateCouncil = (councilCode: string) => {
+    built?.router.invalidateCouncil(councilCode);
+    responseCache?.invalidateCouncil(councilCode);
+  };
+  const trustProxy = options.rateLimit ? options.rateLimit.trustProxy : false;
+  const events = options.events
+    ? gatewayEvents(options.events, {
+        endpoints: options.councilEndpoints,
+        isCouncil: (code) => options.councilDirectory.has(code),
+        invalidate: invalidateCouncil,
+        cors,
+        clientOf: (req) => identifyClient(req, trustProxy, options.apiKeys).id,
+        logger: ({ level, msg, ...rest }) => logger[(level as 'info' | 'warn' | 'error' | 'debug') ?? 'info']?.(rest, String(msg ?? 'events')),
+      })
+    : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     experimental_approximateQueryPlanStoreMiB: options.queryPlanCacheMiB ?? 16,
@@ -231,19 +257,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         const client = identifyClient(req, options.rateLimit ? options.rateLimit.trustProxy : false, options.apiKeys);
         if (rateLimiter && !rateLimiter.admit(client, res)) return;
       }
+      if (events?.handle(req, res, url)) return;
       if (await web(req, res, url)) return;
       sendJson(res, 404, { error: 'Not found. The national graph is at /graphql; the bin-day page is at /.' });
     },
     { port: options.port, host: options.host, onError: (error) => log({ level: 'error', msg: 'gateway request failed', error: String(error) }) },
   );
   const metricsListener = metrics ? await startMetricsListener(metrics, metricsAccess) : undefined;
+  // Once listening: an event can now drop cached answers that requests are served from.
+  events?.start();
   return {
     ...running,
     graphqlUrl: `${running.url}/graphql`,
     metrics,
     metricsUrl: metricsListener ? `${metricsListener.url}/metrics` : undefined,
     responseCache,
+    events,
+    invalidateCouncil,
     close: async () => {
+      await events?.close();
       await running.close();
       await metricsListener?.close();
       await apollo.stop();

@@ -49,6 +49,8 @@ export interface LocalStackOptions {
   councilHostPort?: number;
   /** The SQLite file of posted disruptions; a fresh temporary one when absent. */
   disruptionsDb?: string;
+  /** The gateway's national event log (gateway/events/); a fresh temporary one when absent, unless `gateway.events` says otherwise. */
+  eventsDb?: string;
   /** Re-read the council registry file when it changes (npm start does). */
   watchRegistry?: boolean;
   log?: (entry: Record<string, unknown>) => void;
@@ -120,6 +122,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     councilDirectory,
     port: options.port,
     host: options.host,
+    // The gateway follows the council host's event stream, so a published disruption shows at once.
+    events: { dbPath: options.eventsDb ?? join(mkdtempSync(join(tmpdir(), 'binfo-events-')), 'national-events.sqlite') },
     ...options.gateway,
     logger: options.gateway?.logger ?? createLogger(options.logLevel ?? 'warn'),
   });

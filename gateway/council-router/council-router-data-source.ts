@@ -170,6 +170,13 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
   private readonly inFlight = new InFlight<FetchOutcome>();
   private readonly policies: CouncilPolicies;
   private readonly cache: ResolvedCache | undefined;
+  /**
+   * When each council last said its data changed (a disruption event, gateway/events/), on this router's clock.
+   * A cached entity stored at or before then is no longer fresh (it stays as the stale-if-error fallback), and
+   * an answer fetched from before then is not cached. Per process, so it holds for a Redis store too: every
+   * replica follows the events and judges the shared entries by its own record.
+   */
+  private readonly invalidatedAt = new Map<string, number>();
 
   constructor(
     private readonly councils: CouncilEndpointLookup,
@@ -224,6 +231,14 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     }
   }
 
+  /**
+   * The council's data changed (a disruption was published, changed or withdrawn): what is cached of it is
+   * not served as fresh any more, and requests already under way are not cached or joined by new ones.
+   */
+  invalidateCouncil(councilCode: string): void {
+    this.invalidatedAt.set(councilCode, this.clock.now());
+  }
+
   async close(): Promise<void> {
     await this.transport.close();
     if (this.cache?.ownsStore) await this.cache.store.close();
@@ -271,12 +286,13 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     const keys = cache ? entityCacheKeys({ councilCode: code, endpointUrl: endpoint.url, query: fetch.query, variables: fetch.variables }, batch.representations) : [];
     const cached: Array<CachedEntity | undefined> = cache ? await cache.store.get(keys) : [];
     const now = this.clock.now();
+    const invalidatedAt = this.invalidatedAt.get(code) ?? -Infinity;
     const entities: unknown[] = new Array(count).fill(null);
     const errors: GraphQLErrorShape[] = [];
     const missing: number[] = [];
     for (let i = 0; i < count; i++) {
       const entry = cached[i];
-      if (entry && entry.freshUntil > now) {
+      if (entry && entry.freshUntil > now && entry.storedAt > invalidatedAt) {
         entities[i] = entry.value;
         freshness?.note(entry.freshUntil);
       } else missing.push(i);
@@ -325,7 +341,8 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     if (!fetch.plan.isQuery) return this.fetchFromCouncil(endpoint, fetch, representations, keys);
     // Hashed once per fetch: the query text is ~1 KB, and a national fetch makes 361 in-flight keys from it.
     fetch.identity ??= createHash('sha256').update(fetch.query).update('\n').update(stableJson(fetch.variables)).digest('base64url');
-    const identity = `${endpoint.code}\n${endpoint.url}\n${fetch.identity}\n${stableJson(representations)}`;
+    // The council's last invalidation is part of it: a request after an event never joins one from before it.
+    const identity = `${endpoint.code}\n${endpoint.url}\n${this.invalidatedAt.get(endpoint.code) ?? ''}\n${fetch.identity}\n${stableJson(representations)}`;
     const { value, shared } = await this.inFlight.run(identity, () => this.fetchFromCouncil(endpoint, fetch, representations, keys));
     // Only the checks are copied: the gateway merges into the entities. (A failure is shared as is: structuredClone
     // would turn a CouncilFailure into a plain Error and lose its reason.)
@@ -338,16 +355,17 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     const deadline = new Deadline(endpoint.timeoutMs, this.clock);
     const maxResponseBytes = forCouncil(this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, code);
     const payload = { query: fetch.plan.councilQuery, operationName: fetch.operationName, variables: { ...fetch.variables, representations } };
+    const startedAt = this.clock.now();
     try {
       const answer = await this.policies.run({ councilCode: code, endpointUrl: endpoint.url }, { deadline, idempotent: fetch.plan.isQuery }, async () => {
         const started = performance.now();
         try {
-          const request = { payload, requestId: fetch.requestId, signal: deadline.signal, timeoutMs: endpoint.timeoutMs, maxResponseBytes };
+          const request = { payload, requestId: fetch.requestId, timeoutMs: endpoint.timeoutMs, maxResponseBytes };
           // A council still served by its registry host goes in that host's one request for this fetch.
           const batchUrl = fetch.plan.isQuery && endpoint.sharedHost?.councilUrl === endpoint.url ? endpoint.sharedHost.batchUrl : undefined;
           const response = batchUrl
-            ? await (fetch.hostBatches ??= new HostBatches(this.transport, this.clock)).send(batchUrl, endpoint, request)
-            : await this.transport.send(endpoint, request);
+            ? await (fetch.hostBatches ??= new HostBatches(this.transport, this.clock)).send(batchUrl, endpoint, request, deadline)
+            : await this.transport.send(endpoint, { ...request, signal: deadline.signal });
           // Checked inside the breaker's run, so an answer that breaks the standard counts against the council.
           const checked = checkAnswer(fetch.plan, response, representations, council);
           this.options.onCouncilRequest?.({ councilCode: code, durationMs: performance.now() - started, ok: checked.invalid === undefined, reason: checked.invalid?.reason });
@@ -358,7 +376,8 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
           throw error;
         }
       });
-      const freshUntil = await this.store(code, answer, keys);
+      // An event for the council while this request was under way: the answer may predate it, so it is used once and not kept.
+      const freshUntil = (this.invalidatedAt.get(code) ?? -Infinity) >= startedAt ? 0 : await this.store(code, answer, keys);
       return { ok: true, answer, freshUntil };
     } catch (error) {
       return { ok: false, failure: error instanceof CouncilFailure ? error : new CouncilFailure('network', `the request failed (${String(error)})`, false) };

@@ -60,7 +60,10 @@ const NOT_A_QUERY = /\b(mutation|subscription)\b/;
 
 export class ResponseCache {
   private readonly store: ResponseStore;
-  private readonly inFlight = new Map<string, Promise<CollectedResponse>>();
+  private readonly inFlight = new Map<string, { captured: Promise<CollectedResponse>; startedAt: number }>();
+  /** When each council last said its data changed (gateway/events/): answers begun before then are not served. */
+  private readonly invalidatedAt = new Map<string, number>();
+  private lastInvalidation = -Infinity;
   /** Hashes of request keys seen once, least recently seen evicted first: the doorkeeper of the store. */
   private readonly seen: LRUCache<string, true>;
   private readonly ttlMs: number;
@@ -126,29 +129,42 @@ export class ResponseCache {
 
     const now = this.now();
     const hit = this.store.get(key, now);
-    if (hit && this.endpointsUnchanged(hit)) {
+    if (hit && this.endpointsUnchanged(hit) && !this.invalidatedSince(hit.councils, hit.startedAt ?? -Infinity)) {
       this.counts.hits++;
       res.writeHead(200, { ...hit.hitHeaders, ...sharedCacheHeaders(hit.expiresAt - now, res) });
       return void res.end(hit.body);
     }
     const pending = this.inFlight.get(key);
-    if (pending) {
+    // One begun before a council's data changed may answer with the old data: not joined.
+    if (pending && pending.startedAt > this.lastInvalidation) {
       this.counts.shared++;
-      return send(res, await pending, 'shared');
+      return send(res, await pending.captured, 'shared');
     }
     this.counts.misses++;
+    const startedAt = now;
     const execution = run();
     const captured = execution.then((r) => r.captured);
     captured.catch(() => {}); // a failure reaches the followers that wait on it, and this request below
-    this.inFlight.set(key, captured);
+    const flight = { captured, startedAt };
+    this.inFlight.set(key, flight);
     try {
       const { captured: answer, freshness } = await execution;
-      const reusableUntil = this.reusableUntil(answer, freshness);
-      if (reusableUntil !== undefined) this.maybeStore(key, answer, freshness, reusableUntil);
+      const reusableUntil = this.invalidatedSince([...freshness.councils], startedAt) ? undefined : this.reusableUntil(answer, freshness);
+      if (reusableUntil !== undefined) this.maybeStore(key, answer, freshness, reusableUntil, startedAt);
       send(res, answer, 'miss', reusableUntil === undefined ? undefined : reusableUntil - this.now());
     } finally {
-      this.inFlight.delete(key);
+      if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
     }
+  }
+
+  /**
+   * The council's data changed (a disruption event): answers that include it and began before now are no
+   * longer served, and none under way is kept or joined.
+   */
+  invalidateCouncil(councilCode: string): void {
+    const now = this.now();
+    this.invalidatedAt.set(councilCode, now);
+    this.lastInvalidation = now;
   }
 
   clear(): void {
@@ -179,7 +195,7 @@ export class ResponseCache {
     return expiresAt > now ? expiresAt : undefined;
   }
 
-  private maybeStore(key: string, answer: CollectedResponse, freshness: ResponseFreshness, expiresAt: number): void {
+  private maybeStore(key: string, answer: CollectedResponse, freshness: ResponseFreshness, expiresAt: number, startedAt: number): void {
     // The doorkeeper: keep an answer only for a request seen before, so one-off requests pass through.
     const digest = createHash('sha1').update(key).digest('base64');
     if (!this.seen.has(digest)) {
@@ -187,9 +203,16 @@ export class ResponseCache {
       return;
     }
     const hitHeaders = { ...answer.headers, 'content-length': String(answer.body.length), 'x-binfo-response-cache': 'hit' };
-    const entry: StoredResponse = { status: answer.status, headers: answer.headers, body: answer.body, expiresAt, councils: [...freshness.councils], hitHeaders };
+    const entry: StoredResponse = { status: answer.status, headers: answer.headers, body: answer.body, expiresAt, startedAt, councils: [...freshness.councils], hitHeaders };
     this.store.set(key, entry);
     this.counts.stored++;
+  }
+
+  /** Whether any of these councils' data changed at or after `since`; one comparison when nothing changed since. */
+  private invalidatedSince(councils: StoredResponse['councils'], since: number): boolean {
+    if (this.lastInvalidation < since) return false;
+    for (const [code] of councils) if ((this.invalidatedAt.get(code) ?? -Infinity) >= since) return true;
+    return false;
   }
 
   private endpointsUnchanged(entry: StoredResponse): boolean {

@@ -9,6 +9,8 @@ export interface StoredResponse {
   body: Buffer;
   /** Epoch ms after which the entry is not served. */
   expiresAt: number;
+  /** Epoch ms when the request that made it began: a council's data changed since then makes it unservable (absent: any change). */
+  startedAt?: number;
   /** Council code -> the endpoint URL it was asked at (undefined: it had none). Checked on every hit. */
   councils: ReadonlyArray<readonly [string, string | undefined]>;
   /** The headers of a hit, made once (content-length included). */

@@ -23,6 +23,8 @@ export const CORS_ALLOWED_HEADERS = [
   'apollographql-client-version',
   'x-api-key',
   'x-request-id',
+  // EventSource on reconnecting to the live stream (GET /events).
+  'last-event-id',
 ].join(', ');
 /** Response headers a page may read besides the simple ones. */
 const EXPOSED_HEADERS = 'retry-after, x-request-id';
