@@ -159,7 +159,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     (code) => (process.exitCode = code),
     (error: Error) => {
       if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        console.error(`console-account: ${error.message}\n\n${USAGE}`);
+        console.error(`console-account: ${error.message}\nnpm run console-account -- --help shows how to use it.`);
         process.exitCode = 2;
       } else {
         console.error(`console-account: ${error.message}`);
