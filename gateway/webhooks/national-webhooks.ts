@@ -1,0 +1,42 @@
+// National webhooks as the gateway runs them: the subscriptions' database, the shared deliverer working
+// from its outbox, and the national event log feeding it. Each append to the log wakes the deliverer, whose
+// every pass first collects the log's new events into deliveries (national-subscriptions.ts), so events
+// another gateway process appended are picked up at the next poll (1 s by default).
+import { WebhookDeliverer, type WebhookDelivererOptions } from '../../lib/webhooks/deliverer.js';
+import { NationalSubscriptions, type NationalEventSource } from './national-subscriptions.js';
+
+export interface NationalWebhooksOptions {
+  /** The subscriptions' SQLite file (npm start passes BINFO_WEBHOOKS_DB's). */
+  dbPath: string;
+  /** The deliverer's settings (timeouts, backoff, pausing, transport, clock); its defaults otherwise. */
+  deliverer?: Omit<WebhookDelivererOptions, 'database' | 'log' | 'collect'>;
+}
+
+export interface NationalWebhooks {
+  subscriptions: NationalSubscriptions;
+  deliverer: WebhookDeliverer;
+  /** Starts delivering (once the gateway listens): what was queued or logged while it was down goes first. */
+  start(): void;
+  /** Stops delivering, waits for the attempts under way, and closes the database. */
+  close(): Promise<void>;
+}
+
+export function nationalWebhooks(options: NationalWebhooksOptions, events: NationalEventSource, log?: (entry: Record<string, unknown>) => void): NationalWebhooks {
+  const subscriptions = NationalSubscriptions.open(options.dbPath);
+  const deliverer = new WebhookDeliverer({ ...options.deliverer, database: subscriptions.database, log, collect: () => subscriptions.collect(events) });
+  let stopListening: (() => void) | null = null;
+  return {
+    subscriptions,
+    deliverer,
+    start: () => {
+      stopListening ??= events.onAppend(() => deliverer.wake());
+      deliverer.start();
+    },
+    close: async () => {
+      stopListening?.();
+      stopListening = null;
+      await deliverer.stop();
+      subscriptions.close();
+    },
+  };
+}
