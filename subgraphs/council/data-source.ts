@@ -103,4 +103,12 @@ export interface CouncilDataSource {
    * rounds), so the kit works a schedule out once for all of them (schedule-memo.ts). Absent: per property.
    */
   scheduleKeyOf?(property: PropertyRecord): string;
+  /**
+   * Optional: the council's postcodes, all of them or those within postcode areas (outward codes "RG1",
+   * sectors "RG1 1", postcodes "RG1 1AA"), so the console can check an area and count exactly which
+   * addresses a disruption reaches. Absent: only full postcodes can be checked and counted.
+   */
+  councilPostcodes?(within?: readonly string[]): Promise<string[]>;
+  /** Optional: the ids of the council's rounds, offered when a disruption targets rounds. */
+  roundIds?(): Promise<string[]>;
 }

@@ -159,6 +159,24 @@ export class PostcodeIndex {
     return [...this.outwards.keys()];
   }
 
+  /**
+   * The postcodes of one council, in one outward code ("RG1") or in all of them, in order. Without an
+   * outward code it reads (and keeps decoded) every block: for the council console's counts, not a hot path.
+   */
+  postcodesOf(councilCode: string, outward?: string): string[] {
+    const index = this.councilCodes.indexOf(councilCode);
+    if (index < 0) return [];
+    const found: string[] = [];
+    for (const code of outward === undefined ? this.outwards.keys() : [outward]) {
+      const block = this.block(code);
+      if (!block) continue;
+      for (let i = 0; i < block.inwards.length; i++) {
+        if (block.councilIndexes[i] === index) found.push(`${code} ${numberToInward(block.inwards[i])}`);
+      }
+    }
+    return found;
+  }
+
   /** Every (postcode, code) pair in outward then inward order; decodes the whole index. */
   *entries(): Generator<[postcode: string, code: string]> {
     for (const outward of this.outwards.keys()) {

@@ -5,6 +5,7 @@ import type { BankHolidayCalendar } from '../../../domain/bank-holidays/calendar
 import { divisionForNation } from '../../../domain/bank-holidays/calendar.js';
 import type { CouncilBankHolidayRules } from '../../../domain/bank-holidays/policy.js';
 import { addDays } from '../../../domain/dates.js';
+import { parsePostcodeArea } from '../../../domain/disruptions/apply.js';
 import { collectionsBetween, type Round } from '../../../domain/schedule/engine.js';
 import { describeFrequency } from '../../../domain/schedule/frequency.js';
 import type { Collection, Service } from '../../../domain/types.js';
@@ -26,6 +27,8 @@ export interface SampleCouncil {
 /** Answers "which council is this postcode in?" for the sample's property generation. */
 export interface PostcodeCouncilLookup {
   lookup(postcode: string): string | undefined;
+  /** The council's postcodes, in one outward code or all; when given, the source can list its addresses by area. */
+  postcodesOf?(councilCode: string, outward?: string): string[];
 }
 
 const STREETS = [
@@ -41,6 +44,8 @@ export class SampleCouncilSource implements CouncilDataSource {
   readonly councilCode: string;
   private readonly sampleServices: SampleService[];
   private readonly rules: CouncilBankHolidayRules;
+  private everyPostcode: string[] | undefined;
+  readonly councilPostcodes?: (within?: readonly string[]) => Promise<string[]>;
 
   constructor(
     private readonly council: SampleCouncil,
@@ -56,6 +61,8 @@ export class SampleCouncilSource implements CouncilDataSource {
           { division, policy: { kind: 'work-through' }, table: festiveMoves(bankHolidays, division) }
         : // English, Welsh and Northern Irish ones mostly slip a day, which never lands on a holiday.
           { division, policy: { kind: 'slip' } };
+    const listing = postcodes.postcodesOf?.bind(postcodes);
+    if (listing) this.councilPostcodes = async (within) => this.postcodesWithin(listing, within);
   }
 
   info(): DataSourceInfo {
@@ -81,6 +88,12 @@ export class SampleCouncilSource implements CouncilDataSource {
     });
   }
 
+  /** Every round of every service: the same for every sample council of a nation. */
+  async roundIds(): Promise<string[]> {
+    const ids = this.sampleServices.flatMap((s) => WEEKDAY_NAMES.flatMap((day) => ['A', 'B'].map((week) => `${s.roundPrefix}-${day}-${week}`)));
+    return [...new Set(ids)].sort();
+  }
+
   /** A street's properties share their rounds, so their schedule is worked out once (schedule-memo.ts). */
   scheduleKeyOf(property: PropertyRecord): string {
     return roundScheduleKey(property);
@@ -88,6 +101,20 @@ export class SampleCouncilSource implements CouncilDataSource {
 
   async collections(property: PropertyRecord, range: DateRange): Promise<Collection[]> {
     return collectionsBetween({ rounds: this.roundsOf(property), from: range.from, to: range.to, bankHolidays: this.bankHolidays, rules: this.rules });
+  }
+
+  private postcodesWithin(listing: NonNullable<PostcodeCouncilLookup['postcodesOf']>, within: readonly string[] | undefined): string[] {
+    // The whole council is read once (a scan of the postcode index) and kept.
+    if (within === undefined) return [...(this.everyPostcode ??= listing(this.councilCode))];
+    const found = new Set<string>();
+    for (const entry of within) {
+      const area = parsePostcodeArea(entry);
+      if (!area) continue;
+      for (const postcode of listing(this.councilCode, area.outward)) {
+        if (postcode.slice(area.outward.length + 1).startsWith(area.inwardPrefix)) found.add(postcode);
+      }
+    }
+    return [...found].sort();
   }
 
   private property(postcode: string, index: number): PropertyRecord {
