@@ -100,6 +100,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         sources: options.sources ? options.sources(samples) : samples,
         // Tests get a fresh database each; npm start passes the persistent one.
         dbPath: options.disruptionsDb ?? join(mkdtempSync(join(tmpdir(), 'binfo-disruptions-')), 'disruptions.sqlite'),
+        console: { councilName: (code) => data.councils.get(code)?.name },
         log: options.log,
       },
       options.councilHostPort,

@@ -2,6 +2,7 @@
 // the disruptions API is served next to the GraphQL routes. The caller chooses the council sources.
 import type { CouncilDataSource } from '../data-source.js';
 import { createConsoleAuth, type ConsoleAuthOptions, type ConsoleAuthService } from '../console/auth/index.js';
+import { consoleRoutes, type ConsoleRoutesOptions } from '../console/index.js';
 import { startCouncilHost, type CouncilHost } from '../host.js';
 import { CouncilTokens } from './council-tokens.js';
 import { disruptionRoutes } from './disruption-api.js';
@@ -23,6 +24,8 @@ export interface CouncilHostWithDisruptionsOptions {
   consoleAuth?: Omit<ConsoleAuthOptions, 'database' | 'isServed' | 'log'>;
   /** The live event streams (/councils/events, /councils/<GSS>/events): limits and timings. */
   eventStreams?: Omit<CouncilEventStreamOptions, 'isServed' | 'log'>;
+  /** The console's pages (/console/): the council names they show, their clock, the review reminder's interval. */
+  console?: Pick<ConsoleRoutesOptions, 'councilName' | 'now' | 'reviewAfterHours'>;
 }
 
 export interface CouncilHostWithDisruptions {
@@ -52,6 +55,7 @@ export async function startCouncilHostWithDisruptions(options: CouncilHostWithDi
   const webhookApi = webhookRoutes(subscriptions, tokens, { isServed, log: options.log });
   const consoleAuth = createConsoleAuth({ ...options.consoleAuth, database: store.database, isServed, log: options.log });
   const eventStreams = councilEventStreams(store, { ...options.eventStreams, isServed, log: options.log });
+  const consolePages = consoleRoutes({ ...options.console, store, sources, auth: consoleAuth, log: options.log });
   let host: CouncilHost;
   try {
     host = await startCouncilHost({
@@ -60,7 +64,7 @@ export async function startCouncilHostWithDisruptions(options: CouncilHostWithDi
       port: options.port,
       log: options.log,
       extraRoutes: async (req, res, url) =>
-        (await consoleAuth.routes(req, res, url)) || (await eventStreams.handle(req, res, url)) || (await webhookApi(req, res, url)) || disruptionApi(req, res, url),
+        (await consoleAuth.routes(req, res, url)) || (await consolePages(req, res, url)) || (await eventStreams.handle(req, res, url)) || (await webhookApi(req, res, url)) || disruptionApi(req, res, url),
     });
   } catch (error) {
     eventStreams.close();
