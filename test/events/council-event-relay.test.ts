@@ -1,8 +1,11 @@
 // The gateway's relay of council event streams: it logs each event once however often a stream replays it,
 // resumes with Last-Event-ID, drops what a stream may not say (another council's events, bad data, oversize
 // events), and backs off between reconnects (fake timers).
+import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CouncilEndpoint } from '../../gateway/council-registry.js';
 import { CouncilEventRelay, eventSourcesOf, reconnectDelayMs } from '../../gateway/events/council-event-relay.js';
@@ -113,6 +116,30 @@ describe('the council event relay', () => {
     await until(() => log.latestSeq() === 3);
     expect(JSON.parse(log.readAfter(2, 10)[0].payload)).toMatchObject({ id: 'd-3', councilCode: READING });
     expect(log.sourceCursor(source.url)).toBe(3);
+  });
+
+  it('resumes after a restart from the cursor kept in the log file', async () => {
+    const source = await fakeSource();
+    source.events.push({ seq: 1, councilCode: READING }, { seq: 2, councilCode: READING });
+    const path = join(mkdtempSync(join(tmpdir(), 'binfo-relay-')), 'national-events.sqlite');
+    const run = async () => {
+      const log = NationalEventLog.open(path);
+      const relay = new CouncilEventRelay({ endpoints: endpointsFor(source.url, [READING]), log, invalidate: () => {}, backoff: { baseMs: 20, capMs: 40 } });
+      relay.start();
+      return { log, relay };
+    };
+    const first = await run();
+    await until(() => first.log.latestSeq() === 2);
+    await first.relay.stop();
+    first.log.close();
+    source.asked.length = 0;
+    source.events.push({ seq: 3, councilCode: READING });
+
+    const second = await run();
+    cleanups.push(() => second.log.close(), () => second.relay.stop(), () => source.close());
+    await until(() => second.log.latestSeq() === 3);
+    expect(source.asked[0]).toBe('2');
+    expect(second.log.readAfter(0, 10).map((e) => e.id)).toEqual(['evt-1', 'evt-2', 'evt-3']);
   });
 
   it('drops an event naming a council that the registry does not serve from that stream, and logs it', async () => {
