@@ -23,15 +23,31 @@ export function inLanguage(path: string, lang: Lang): string {
   return `${path}${path.includes('?') ? '&' : '?'}lang=cy`;
 }
 
-/** The link to the same page in the other language. */
-export function languageToggle(url: URL, lang: Lang): { href: string; text: string; hreflang: string } {
+/** One entry of GOV.UK's language navigation: the page's own language has no link. */
+export interface LanguageItem {
+  text: string;
+  lang: Lang;
+  href?: string;
+  current: boolean;
+}
+
+/**
+ * English and Cymraeg, each named in its own language, with a link to the same page in the other one
+ * (GOV.UK's language navigation component renders them).
+ */
+export function languageNavigation(url: URL, lang: Lang): { label: string; items: LanguageItem[] } {
   const other = new URL(url.href);
   if (lang === 'cy') other.searchParams.delete('lang');
   else other.searchParams.set('lang', 'cy');
   const query = other.searchParams.toString();
-  return lang === 'cy'
-    ? { href: `${other.pathname}${query ? `?${query}` : ''}`, text: 'English', hreflang: 'en' }
-    : { href: `${other.pathname}?${query}`, text: 'Cymraeg', hreflang: 'cy' };
+  const otherHref = `${other.pathname}${query ? `?${query}` : ''}`;
+  return {
+    label: wordsFor(lang).languageNav,
+    items: [
+      { text: 'English', lang: 'en', current: lang === 'en', href: lang === 'en' ? undefined : otherHref },
+      { text: 'Cymraeg', lang: 'cy', current: lang === 'cy', href: lang === 'cy' ? undefined : otherHref },
+    ],
+  };
 }
 
 const WEEKDAYS = {
@@ -136,7 +152,8 @@ const en = {
   checkDaysOnWebsite: (council: string) => `Check your bin days on ${council}'s website`,
   // Components
   thereIsAProblem: 'There is a problem',
-  errorHidden: 'Error:',
+  /** Before an error message, for screen readers; GOV.UK's macro adds the colon. */
+  errorHidden: 'Error',
   sampleTitle: 'Sample data',
   sampleHeading: 'These are sample collection days, not real ones',
   sampleNotice: 'These are sample collection days, not real ones.',
@@ -252,7 +269,7 @@ const cy: Words = {
   noAddresses: (postcode) => `Ni allem ddod o hyd i unrhyw gyfeiriadau yn ${postcode}`,
   checkDaysOnWebsite: (council) => `Gwiriwch eich diwrnodau biniau ar wefan ${council}`,
   thereIsAProblem: 'Mae problem wedi codi',
-  errorHidden: 'Gwall:',
+  errorHidden: 'Gwall',
   sampleTitle: 'Data enghreifftiol',
   sampleHeading: 'Diwrnodau casglu enghreifftiol yw’r rhain, nid rhai go iawn',
   sampleNotice: 'Diwrnodau casglu enghreifftiol yw’r rhain, nid rhai go iawn.',

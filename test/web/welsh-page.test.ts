@@ -109,7 +109,9 @@ describe('a Welsh address in Welsh (?lang=cy)', () => {
 
   it('keeps Welsh on every link and form, and offers English in one click', async () => {
     const { body } = await get(`/address/${CARDIFF}/${uprn}?lang=cy`);
-    expect(body).toContain(`<a class="govuk-link" href="/address/${CARDIFF}/${uprn}" hreflang="en" lang="en">English</a>`);
+    // GOV.UK's language navigation: the other language is a link, this one is marked current.
+    expect(body).toMatch(new RegExp(`<a class="govuk-language-navigation__link" href="/address/${CARDIFF}/${uprn}" rel="alternate" lang="en" hreflang="en">English\\s*</a>`));
+    expect(body).toMatch(/<span class="govuk-language-navigation__text"\s+aria-current="true" lang="cy">Cymraeg<\/span>/);
     expect(body).toContain(`href="/?postcode=CF10+1EP&amp;lang=cy" class="govuk-back-link"`);
     expect(body).toMatch(new RegExp(`href="webcal://127\\.0\\.0\\.1:\\d+/calendar/${CARDIFF}/${uprn}\\.ics\\?lang=cy"`));
     const start = await get('/?lang=cy');
@@ -117,7 +119,7 @@ describe('a Welsh address in Welsh (?lang=cy)', () => {
     const choice = await get(`/address?postcode=${encodeURIComponent(POSTCODE)}&property=${CARDIFF}/${uprn}&lang=cy`);
     expect(choice.response.headers.get('location')).toBe(`/address/${CARDIFF}/${uprn}?lang=cy`);
     const englishStart = await get('/');
-    expect(englishStart.body).toContain('<a class="govuk-link" href="/?lang=cy" hreflang="cy" lang="cy">Cymraeg</a>');
+    expect(englishStart.body).toMatch(/<a class="govuk-language-navigation__link" href="\/\?lang=cy" rel="alternate" lang="cy" hreflang="cy">Cymraeg\s*<\/a>/);
   });
 
   it('gives the calendar feed Welsh titles and descriptions', async () => {

@@ -10,12 +10,12 @@ import {
   ADDRESS_QUERY, COUNCIL_CODE, GraphAnswerError, UPRN, councilFailure,
   type GraphCollection, type GraphDataSource, type GraphDisruption, type GraphService,
 } from '../graph.js';
-import { externalUrl, html, type SafeHtml } from '../../../lib/web/html.js';
+import { externalUrl, type SafeHtml } from '../../../lib/web/html.js';
 import { sendHtml } from '../../../lib/web/http.js';
-import { bankHolidayTitle, councilName, inLanguage, languageOf, languageToggle, wordsFor, type Lang } from '../language.js';
+import { bankHolidayTitle, councilName, inLanguage, languageNavigation, languageOf, wordsFor, type Lang } from '../language.js';
 import { changeSentence, collectionNote, containerWords, formatDayFrom, frequencyWords, type BankHoliday } from '../wording.js';
-import { disruptionBanner, sampleBanner, statusTag, swatch } from './components.js';
-import { layout, type Page } from './layout.js';
+import { disruptionBanner, sampleBanner, statusTag, swatch, type DisruptionBanner, type SampleBanner, type StatusTag } from './components.js';
+import { renderPage, type Link, type PageChrome } from './render-page.js';
 
 export const ADDRESS_PREFIX = '/address/';
 const ADDRESS_PATH = /^\/address\/([^/]+)\/([^/]+)\/?$/;
@@ -41,7 +41,7 @@ interface Council {
 
 interface AddressView {
   lang?: Lang;
-  toggle?: Page['toggle'];
+  languages?: PageChrome['languageNavigation'];
   /** Bank holidays from a week before today, to name the one behind a moved collection. */
   bankHolidays?: BankHoliday[];
   today: string;
@@ -56,11 +56,11 @@ interface AddressView {
 
 export async function handleAddressPage(context: WebContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const lang = languageOf(url);
-  const toggle = languageToggle(url, lang);
+  const languages = languageNavigation(url, lang);
   const match = ADDRESS_PATH.exec(url.pathname);
   const [councilCode, uprn] = match ? [match[1], match[2]] : ['', ''];
   if (!COUNCIL_CODE.test(councilCode) || !UPRN.test(uprn)) {
-    sendHtml(req, res, 404, notFoundPage(lang, toggle));
+    sendHtml(req, res, 404, notFoundPage(lang, languages));
     return;
   }
   const today = context.today();
@@ -81,20 +81,20 @@ export async function handleAddressPage(context: WebContext, req: IncomingMessag
   if (failure) {
     // The page still helps the resident (the council's own link), so a 200; the feed answers 503 instead, so
     // calendar apps keep the collections they have rather than replace them with none.
-    sendHtml(req, res, 200, unavailablePage(council, failure.fallbackUrl ?? council.url, lang, toggle));
+    sendHtml(req, res, 200, unavailablePage(council, failure.fallbackUrl ?? council.url, lang, languages));
     return;
   }
   if (result.errors?.length) throw new GraphAnswerError(result.errors);
   const property = result.data?.property;
   if (!property?.address) {
-    sendHtml(req, res, 404, notFoundPage(lang, toggle));
+    sendHtml(req, res, 404, notFoundPage(lang, languages));
     return;
   }
 
   const feed = inLanguage(`${context.publicBaseUrl(req)}${calendarPath(councilCode, uprn)}`, lang);
   sendHtml(req, res, 200, renderAddressPage({
     lang,
-    toggle,
+    languages,
     bankHolidays: graphCouncil?.upcomingBankHolidays ?? [],
     today,
     council,
@@ -106,41 +106,78 @@ export async function handleAddressPage(context: WebContext, req: IncomingMessag
   }));
 }
 
+interface ServiceRow {
+  name: string;
+  swatch: string;
+  /** The next collection's day ("Thursday 3 December (tomorrow)"), or that there is none. */
+  date: string;
+  tag: StatusTag | null;
+  details: string[];
+  then: string | null;
+  howOften: string;
+  subscription: { text: string; link: Link | null } | null;
+}
+
+interface DayOfCollections {
+  id: string;
+  heading: string;
+  collections: Array<{ state: 'cancelled' | 'changed' | null; name: string; swatch: string; tag: StatusTag | null; details: string[] }>;
+}
+
+/** What templates/address.njk shows, in the page's language. */
+export interface AddressPageView {
+  caption: string;
+  sampleTag: string | null;
+  heading: string;
+  stale: { text: string; hidden: string } | null;
+  next: { heading: string; empty: string | null; rows: ServiceRow[] };
+  disruptions: DisruptionBanner[];
+  sample: SampleBanner | null;
+  weeks: { heading: string; empty: string | null; days: DayOfCollections[] };
+  bankHolidays: { heading: string; items: string[]; note: string } | null;
+  calendar: { heading: string; lead: string; subscribe: Link; or: string; download: Link; webHeading: string; webHow: string; feedUrl: string };
+  notRight: { heading: string; link: Link | null; text: string | null };
+  searchAgain: Link;
+}
+
 export function renderAddressPage(view: AddressView): SafeHtml {
   const lang = view.lang ?? 'en';
   const words = wordsFor(lang);
-  const sample = view.dataSource?.kind === 'SAMPLE';
   const back = inLanguage(view.address.postcode ? `/?${new URLSearchParams({ postcode: view.address.postcode })}` : '/', lang);
-  // The bin days come first, then the notices: on a phone a resident sees the answer without scrolling past
-  // banners. Sample data is still said before any date, in the caption.
-  return layout({
-    lang,
-    toggle: view.toggle,
-    title: words.binDaysFor(view.address.singleLine),
-    backLink: { href: back, text: words.back },
-    main: html`
-      <span class="govuk-caption-l">${words.binCollectionDaysFrom(view.council.name)}${sample && html` <strong class="govuk-tag govuk-tag--grey binfo-caption-tag">${words.sampleTitle}</strong>`}</span>
-      <h1 class="govuk-heading-l">${view.address.singleLine}</h1>
-      ${view.dataSource?.stale && html`
-        <div class="govuk-warning-text">
-          <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-          <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${words.warning}</span>
-            ${words.staleData(view.council.name)}</strong>
-        </div>`}
-      ${nextByService(view)}
-      ${view.council.disruptions.map((d, i) => disruptionBanner(d, i, view.today, view.council.name, lang))}
-      ${sample && sampleBanner(view.dataSource?.notice, { name: view.council.name, url: view.council.url }, lang)}
-      ${comingWeeks(view)}
-      ${bankHolidaysAhead(view)}
-      ${addToCalendar(view)}
-      <h2 class="govuk-heading-m">${words.notRight}</h2>
-      <p class="govuk-body">
-        ${view.council.url
-          ? html`<a class="govuk-link" href="${view.council.url}">${words.checkReportOrder(view.council.name)}</a>.`
-          : words.contactCouncil(view.council.name)}
-      </p>
-      <p class="govuk-body"><a class="govuk-link" href="${inLanguage('/', lang)}">${words.searchAnother}</a></p>`,
-  });
+  return renderPage('address.njk', { lang, languageNavigation: view.languages, title: words.binDaysFor(view.address.singleLine), backHref: back }, addressPageView(view));
+}
+
+export function addressPageView(view: AddressView): AddressPageView {
+  const lang = view.lang ?? 'en';
+  const words = wordsFor(lang);
+  const sample = view.dataSource?.kind === 'SAMPLE';
+  return {
+    caption: words.binCollectionDaysFrom(view.council.name),
+    sampleTag: sample ? words.sampleTitle : null,
+    heading: view.address.singleLine,
+    stale: view.dataSource?.stale ? { text: words.staleData(view.council.name), hidden: words.warning } : null,
+    next: nextByService(view),
+    disruptions: view.council.disruptions.map((d, i) => disruptionBanner(d, i, view.today, view.council.name, lang)),
+    sample: sample ? sampleBanner(view.dataSource?.notice, { name: view.council.name, url: view.council.url }, lang) : null,
+    weeks: comingWeeks(view),
+    bankHolidays: bankHolidaysAhead(view),
+    calendar: {
+      heading: words.addToCalendar,
+      lead: `${words.subscribeLead}${sample ? words.calendarSampleToo : ''}`,
+      subscribe: { href: webcalUrl(view.feedUrl), text: words.subscribe },
+      or: words.or,
+      download: { href: view.feedUrl, text: words.downloadIcs },
+      webHeading: words.webCalendars,
+      webHow: words.webCalendarsHow,
+      feedUrl: view.feedUrl,
+    },
+    notRight: {
+      heading: words.notRight,
+      link: view.council.url ? { href: view.council.url, text: words.checkReportOrder(view.council.name) } : null,
+      text: view.council.url ? null : words.contactCouncil(view.council.name),
+    },
+    searchAgain: { href: inLanguage('/', lang), text: words.searchAnother },
+  };
 }
 
 /** "Thursday 3 December (tomorrow)": relative words help on the days that matter most. */
@@ -151,131 +188,96 @@ function dayWithDistance(view: AddressView, date: string): string {
   return distance === 0 ? words.today(day) : distance === 1 ? words.tomorrow(day) : day;
 }
 
-function serviceName(service: GraphService, extraClass = ''): SafeHtml {
-  return html`<span class="binfo-service">${swatch(service.containers)}<span class="${extraClass}">${service.name}</span></span>`;
-}
-
-function changeDetail(view: AddressView, collection: GraphCollection): SafeHtml | null {
+/** Why a collection is not on its usual day, its notes and the disruption's message: a line each. */
+function changeDetails(view: AddressView, collection: GraphCollection): string[] {
   const lang = view.lang ?? 'en';
   const change = changeSentence(collection, (date) => formatDayFrom(view.today, date, lang), lang, view.bankHolidays ?? []);
   const extra = [collectionNote(collection, lang), collection.disruption?.message].filter((t): t is string => Boolean(t));
-  if (!change && extra.length === 0) return null;
-  return html`${change && html`<p class="govuk-body-s govuk-!-margin-bottom-1">${change}.</p>`}${extra.map((t) => html`<p class="govuk-body-s govuk-!-margin-bottom-1">${t}</p>`)}`;
+  return [...(change ? [`${change}.`] : []), ...extra];
 }
 
-function nextByService(view: AddressView): SafeHtml {
+function nextByService(view: AddressView): AddressPageView['next'] {
   const lang = view.lang ?? 'en';
   const words = wordsFor(lang);
   // The property's services, in the council's order; a service only seen in collections is still shown.
   const services = [...view.services];
   for (const c of view.collections) if (!services.some((s) => s.id === c.service.id)) services.push(c.service);
-  if (services.length === 0) return html`<p class="govuk-body">${words.noServices(view.council.name)}</p>`;
-  return html`
-    <h2 class="govuk-heading-m">${words.nextOfEachBin}</h2>
-    <dl class="govuk-summary-list">
-      ${services.map((service) => {
-        const ofService = view.collections.filter((c) => c.service.id === service.id);
-        const next = ofService[0];
-        // When the next one is cancelled, the resident's question is "so when?": give the one after too.
-        const then = next?.status === 'CANCELLED' ? ofService.find((c) => c.status !== 'CANCELLED') : undefined;
-        const containers = (service.containers.length ? service.containers : next?.service.containers ?? []).map(containerWords);
-        return html`
-        <div class="govuk-summary-list__row">
-          <dt class="govuk-summary-list__key">${serviceName(service)}</dt>
-          <dd class="govuk-summary-list__value">
-            <p class="govuk-body binfo-next-date">${next ? dayWithDistance(view, next.date) : words.noCollectionInWeeks(WEEKS_LOOKED_AHEAD)}${next && statusTag(next.status, lang)}</p>
-            ${next && changeDetail(view, next)}
-            ${then && html`<p class="govuk-body-s govuk-!-margin-bottom-1">${words.then(dayWithDistance(view, then.date))}</p>`}
-            <p class="govuk-body-s govuk-!-margin-bottom-0">${[frequencyWords(service.frequency, lang), containers.length ? words.putOut(containers.join(', ')) : null].filter(Boolean).join('. ')}.</p>
-            ${service.subscription?.required && html`<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">${service.subscription.description}${
-              externalUrl(service.subscription.url) && html` <a class="govuk-link" href="${externalUrl(service.subscription.url)}">${words.signUpFor(service.name)}</a>`}</p>`}
-          </dd>
-        </div>`;
-      })}
-    </dl>`;
+  const rows = services.map((service): ServiceRow => {
+    const ofService = view.collections.filter((c) => c.service.id === service.id);
+    const next = ofService[0];
+    // When the next one is cancelled, the resident's question is "so when?": give the one after too.
+    const then = next?.status === 'CANCELLED' ? ofService.find((c) => c.status !== 'CANCELLED') : undefined;
+    const containers = (service.containers.length ? service.containers : next?.service.containers ?? []).map(containerWords);
+    const subscriptionUrl = externalUrl(service.subscription?.url);
+    return {
+      name: service.name,
+      swatch: swatch(service.containers),
+      date: next ? dayWithDistance(view, next.date) : words.noCollectionInWeeks(WEEKS_LOOKED_AHEAD),
+      tag: next ? statusTag(next.status, lang) : null,
+      details: next ? changeDetails(view, next) : [],
+      then: then ? words.then(dayWithDistance(view, then.date)) : null,
+      howOften: `${[frequencyWords(service.frequency, lang), containers.length ? words.putOut(containers.join(', ')) : null].filter(Boolean).join('. ')}.`,
+      subscription: service.subscription?.required
+        ? { text: service.subscription.description, link: subscriptionUrl ? { href: subscriptionUrl, text: words.signUpFor(service.name) } : null }
+        : null,
+    };
+  });
+  return { heading: words.nextOfEachBin, empty: rows.length ? null : words.noServices(view.council.name), rows };
 }
 
-function comingWeeks(view: AddressView): SafeHtml {
+function comingWeeks(view: AddressView): AddressPageView['weeks'] {
   const lang = view.lang ?? 'en';
   const words = wordsFor(lang);
   const last = addDays(view.today, WEEKS_SHOWN * 7 - 1);
   const days = new Map<string, GraphCollection[]>();
   for (const c of view.collections) if (c.date <= last) days.set(c.date, [...(days.get(c.date) ?? []), c]);
-  return html`
-    <h2 class="govuk-heading-m">${words.nextWeeks(WEEKS_SHOWN)}</h2>
-    ${days.size === 0 && html`<p class="govuk-body">${words.noCollectionsInWeeks(WEEKS_SHOWN)}</p>`}
-    ${[...days].map(([date, collections]) => html`
-    <section class="binfo-day" aria-labelledby="day-${date}">
-      <h3 class="govuk-heading-s govuk-!-margin-bottom-2" id="day-${date}">${dayWithDistance(view, date)}</h3>
-      <ul class="govuk-list binfo-day__list">
-        ${collections.map((c) => {
-          const state = c.status === 'CANCELLED' ? ' binfo-collection--cancelled' : c.status === 'MOVED' || c.status === 'DELAYED' ? ' binfo-collection--changed' : '';
-          const detail = changeDetail(view, c);
-          return html`
-        <li class="binfo-collection${state}">
-          <span class="binfo-service">${swatch(c.service.containers)}<span class="binfo-collection__name">${c.service.name}</span>${statusTag(c.status, lang)}</span>
-          ${detail && html`<div class="binfo-collection__detail">${detail}</div>`}
-        </li>`;
-        })}
-      </ul>
-    </section>`)}`;
+  return {
+    heading: words.nextWeeks(WEEKS_SHOWN),
+    empty: days.size === 0 ? words.noCollectionsInWeeks(WEEKS_SHOWN) : null,
+    days: [...days].map(([date, collections]) => ({
+      id: `day-${date}`,
+      heading: dayWithDistance(view, date),
+      collections: collections.map((c) => ({
+        state: c.status === 'CANCELLED' ? 'cancelled' : c.status === 'MOVED' || c.status === 'DELAYED' ? 'changed' : null,
+        name: c.service.name,
+        swatch: swatch(c.service.containers),
+        tag: statusTag(c.status, lang),
+        details: changeDetails(view, c),
+      })),
+    })),
+  };
 }
 
 /** The bank holidays in the weeks looked ahead, by GOV.UK's name in the page's language. */
-function bankHolidaysAhead(view: AddressView): SafeHtml | null {
+function bankHolidaysAhead(view: AddressView): AddressPageView['bankHolidays'] {
   const lang = view.lang ?? 'en';
   const words = wordsFor(lang);
   const last = addDays(view.today, WEEKS_LOOKED_AHEAD * 7 - 1);
   const ahead = (view.bankHolidays ?? []).filter((h) => h.date >= view.today && h.date <= last);
   if (ahead.length === 0) return null;
-  return html`
-    <h2 class="govuk-heading-m">${words.bankHolidaysAhead(WEEKS_LOOKED_AHEAD)}</h2>
-    <ul class="govuk-list">
-      ${ahead.map((h) => html`<li>${formatDayFrom(view.today, h.date, lang)}: ${bankHolidayTitle(lang, h.title)}</li>`)}
-    </ul>
-    <p class="govuk-body-s">${words.bankHolidaysNote}</p>`;
+  return {
+    heading: words.bankHolidaysAhead(WEEKS_LOOKED_AHEAD),
+    items: ahead.map((h) => `${formatDayFrom(view.today, h.date, lang)}: ${bankHolidayTitle(lang, h.title)}`),
+    note: words.bankHolidaysNote,
+  };
 }
 
-function addToCalendar(view: AddressView): SafeHtml {
-  const words = wordsFor(view.lang ?? 'en');
-  return html`
-    <h2 class="govuk-heading-m">${words.addToCalendar}</h2>
-    <p class="govuk-body">${words.subscribeLead}${view.dataSource?.kind === 'SAMPLE' ? words.calendarSampleToo : ''}</p>
-    <a href="${webcalUrl(view.feedUrl)}" class="govuk-button" draggable="false">${words.subscribe}</a>
-    <p class="govuk-body">${words.or} <a class="govuk-link" href="${view.feedUrl}">${words.downloadIcs}</a>.</p>
-    <details class="govuk-details">
-      <summary class="govuk-details__summary"><span class="govuk-details__summary-text">${words.webCalendars}</span></summary>
-      <div class="govuk-details__text">
-        <p class="govuk-body">${words.webCalendarsHow}</p>
-        <p class="govuk-body binfo-feed-url">${view.feedUrl}</p>
-      </div>
-    </details>`;
-}
-
-function unavailablePage(council: Council, fallbackUrl: string | null, lang: Lang, toggle: Page['toggle']): SafeHtml {
+function unavailablePage(council: Council, fallbackUrl: string | null, lang: Lang, languages: PageChrome['languageNavigation']): SafeHtml {
   const words = wordsFor(lang);
-  return layout({
-    lang,
-    toggle,
-    title: words.unavailableTitle,
-    backLink: { href: inLanguage('/', lang), text: words.back },
-    main: html`
-      <h1 class="govuk-heading-l">${words.cannotShowYours}</h1>
-      <p class="govuk-body">${words.serviceDown(council.name)}</p>
-      ${fallbackUrl && html`<p class="govuk-body"><a class="govuk-link" href="${fallbackUrl}">${words.checkOnWebsite(council.name)}</a></p>`}
-      <p class="govuk-body">${words.tryLater}</p>`,
+  return renderPage('address-unavailable.njk', { lang, languageNavigation: languages, title: words.unavailableTitle, backHref: inLanguage('/', lang) }, {
+    heading: words.cannotShowYours,
+    serviceDown: words.serviceDown(council.name),
+    fallback: fallbackUrl ? { href: fallbackUrl, text: words.checkOnWebsite(council.name) } : null,
+    tryLater: words.tryLater,
   });
 }
 
-export function notFoundPage(lang: Lang = 'en', toggle: Page['toggle'] = null): SafeHtml {
+export function notFoundPage(lang: Lang = 'en', languages: PageChrome['languageNavigation'] = null): SafeHtml {
   const words = wordsFor(lang);
-  return layout({
-    lang,
-    toggle,
-    title: words.notFoundTitle,
-    main: html`
-      <h1 class="govuk-heading-l">${words.notFoundHeading}</h1>
-      <p class="govuk-body">${words.notFoundTyped}</p>
-      <p class="govuk-body"><a class="govuk-link" href="${inLanguage('/', lang)}">${words.searchYourPostcode}</a>${words.toFindAddress}</p>`,
+  return renderPage('not-found.njk', { lang, languageNavigation: languages, title: words.notFoundTitle }, {
+    heading: words.notFoundHeading,
+    typed: words.notFoundTyped,
+    search: { href: inLanguage('/', lang), text: words.searchYourPostcode },
+    afterSearch: words.toFindAddress,
   });
 }

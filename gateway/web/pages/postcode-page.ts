@@ -8,12 +8,12 @@ import {
   COUNCIL_CODE, GraphAnswerError, NATION_COUNCILS_QUERY, POSTCODE_QUERY, UPRN, badUserInput, councilFailure,
   type GraphError, type GraphNationCouncil, type GraphPostcodeLookup,
 } from '../graph.js';
-import { externalUrl, html, type SafeHtml } from '../../../lib/web/html.js';
+import { externalUrl, type SafeHtml } from '../../../lib/web/html.js';
 import { redirect, sendHtml } from '../../../lib/web/http.js';
-import { councilName, inLanguage, languageOf, languageToggle, wordsFor, type Lang } from '../language.js';
+import { councilName, inLanguage, languageNavigation, languageOf, wordsFor, type Lang } from '../language.js';
 import { addressPath } from './address-page.js';
-import { errorMessage, errorSummary, sampleBanner } from './components.js';
-import { layout, type Page } from './layout.js';
+import { sampleBanner } from './components.js';
+import { renderPage, type Link, type PageChrome } from './render-page.js';
 
 interface AddressChoice {
   value: string;
@@ -45,19 +45,17 @@ type PostcodeView =
   | { kind: 'no-council'; postcode: string }
   | { kind: 'choose'; postcode: string; councils: CouncilAnswer[]; error?: string };
 
-const POSTCODE_FIELD = 'postcode';
-const ADDRESS_FIELD = 'address';
 
 export async function handlePostcodePage(context: WebContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const lang = languageOf(url);
-  const toggle = languageToggle(url, lang);
+  const languages = languageNavigation(url, lang);
   const typed = url.searchParams.get('postcode');
   if (typed === null) {
-    sendHtml(req, res, 200, renderPostcodePage({ kind: 'ask' }, lang, toggle));
+    sendHtml(req, res, 200, renderPostcodePage({ kind: 'ask' }, lang, languages));
     return;
   }
   const { status, view } = await lookUp(context, typed, lang);
-  sendHtml(req, res, status, renderPostcodePage(view, lang, toggle));
+  sendHtml(req, res, status, renderPostcodePage(view, lang, languages));
 }
 
 /** The address form's target: on to the chosen address, or back to the list with "Select your address". */
@@ -73,13 +71,13 @@ export async function handleAddressChoice(context: WebContext, req: IncomingMess
     redirect(req, res, inLanguage('/', lang));
     return;
   }
-  const toggle = languageToggle(url, lang);
+  const languages = languageNavigation(url, lang);
   const { status, view } = await lookUp(context, typed, lang);
   if (view.kind === 'choose' && view.councils.some((c) => c.addresses.length > 0)) {
-    sendHtml(req, res, 400, renderPostcodePage({ ...view, error: wordsFor(lang).selectAddress }, lang, toggle));
+    sendHtml(req, res, 400, renderPostcodePage({ ...view, error: wordsFor(lang).selectAddress }, lang, languages));
     return;
   }
-  sendHtml(req, res, status, renderPostcodePage(view, lang, toggle));
+  sendHtml(req, res, status, renderPostcodePage(view, lang, languages));
 }
 
 async function lookUp(context: WebContext, typed: string, lang: Lang): Promise<{ status: number; view: PostcodeView }> {
@@ -146,132 +144,98 @@ function errorsAbout(errors: readonly GraphError[] | undefined, index: number, c
   );
 }
 
-export function renderPostcodePage(view: PostcodeView, lang: Lang = 'en', toggle: Page['toggle'] = null): SafeHtml {
+/** The page for one state of the postcode step, in the page's language. */
+export function renderPostcodePage(view: PostcodeView, lang: Lang = 'en', languages: PageChrome['languageNavigation'] = null): SafeHtml {
   const words = wordsFor(lang);
   const home = inLanguage('/', lang);
-  const searchAgain = html`<p class="govuk-body"><a class="govuk-link" href="${home}">${words.searchAnother}</a></p>`;
-  const page = { lang, toggle, backLink: { href: home, text: words.back } };
+  const searchAgain: Link = { href: home, text: words.searchAnother };
+  const chrome = { lang, languageNavigation: languages, backHref: home };
   switch (view.kind) {
     case 'ask':
-      return layout({ ...page, backLink: null, title: words.findTitle, hasErrors: Boolean(view.error), main: askForPostcode(view.typed, view.error, lang) });
+      return renderPage('postcode.njk', { ...chrome, backHref: null, title: words.findTitle, hasErrors: Boolean(view.error) }, {
+        heading: words.findTitle,
+        lead: words.findLead,
+        welsh: lang === 'cy',
+        typed: view.typed ?? '',
+        error: view.error ?? null,
+        errorSummaryTitle: words.thereIsAProblem,
+        errorHidden: words.errorHidden,
+        label: words.postcodeLabel,
+        hint: words.postcodeHint,
+        button: words.findButton,
+      });
     case 'northern-ireland':
-      return layout({
-        ...page,
-        title: words.binDaysFor(view.postcode),
-        main: html`
-          <h1 class="govuk-heading-l">${words.cannotLookUp(view.postcode)}</h1>
-          <p class="govuk-body">${words.northernIreland}</p>
-          <h2 class="govuk-heading-m">${words.northernIrelandCouncils}</h2>
-          <ul class="govuk-list govuk-list--spaced">
-            ${view.councils.map((c) => html`<li><a class="govuk-link" href="${c.url}">${c.name}</a> <span class="govuk-body-s">(${c.binDayPage ? words.binDayPage : words.website})</span></li>`)}
-          </ul>
-          ${searchAgain}`,
+      return renderPage('northern-ireland.njk', { ...chrome, title: words.binDaysFor(view.postcode) }, {
+        heading: words.cannotLookUp(view.postcode),
+        explanation: words.northernIreland,
+        councilsHeading: words.northernIrelandCouncils,
+        councils: view.councils.map((c) => ({ name: c.name, href: c.url, kind: c.binDayPage ? words.binDayPage : words.website })),
+        searchAgain,
       });
     case 'not-covered':
-      return layout({
-        ...page,
-        title: words.binDaysFor(view.postcode),
-        main: html`
-          <h1 class="govuk-heading-l">${words.cannotLookUp(view.postcode)}</h1>
-          <div class="govuk-inset-text">${view.coverage === 'CROWN_DEPENDENCY_NOT_COVERED' ? words.crownDependency : words.notCoveredOther}</div>
-          ${searchAgain}`,
+      return renderPage('cannot-look-up.njk', { ...chrome, title: words.binDaysFor(view.postcode) }, {
+        heading: words.cannotLookUp(view.postcode),
+        inset: view.coverage === 'CROWN_DEPENDENCY_NOT_COVERED' ? words.crownDependency : words.notCoveredOther,
+        searchAgain,
       });
     case 'no-council':
-      return layout({
-        ...page,
-        title: words.binDaysFor(view.postcode),
-        main: html`
-          <h1 class="govuk-heading-l">${words.noCouncil(view.postcode)}</h1>
-          ${searchAgain}`,
+      return renderPage('cannot-look-up.njk', { ...chrome, title: words.binDaysFor(view.postcode) }, {
+        heading: words.noCouncil(view.postcode),
+        inset: null,
+        searchAgain,
       });
     case 'choose':
-      return layout({ ...page, title: words.selectAddress, hasErrors: Boolean(view.error), main: chooseAddress(view, lang) });
+      return renderPage('address-choice.njk', { ...chrome, title: words.selectAddress, hasErrors: Boolean(view.error) }, chooseAddress(view, lang, searchAgain));
   }
 }
 
-function askForPostcode(typed: string | undefined, error: string | undefined, lang: Lang): SafeHtml {
+function chooseAddress(view: Extract<PostcodeView, { kind: 'choose' }>, lang: Lang, searchAgain: Link) {
   const words = wordsFor(lang);
-  const describedBy = ['postcode-hint', error && 'postcode-error'].filter(Boolean).join(' ');
-  return html`
-    ${error && errorSummary([{ text: error, fieldId: POSTCODE_FIELD }], lang)}
-    <h1 class="govuk-heading-xl">${words.findTitle}</h1>
-    <p class="govuk-body-l">${words.findLead}</p>
-    <form action="/" method="get" novalidate>
-      ${lang === 'cy' && html`<input type="hidden" name="lang" value="cy">`}
-      <div class="govuk-form-group${error ? ' govuk-form-group--error' : ''}">
-        <label class="govuk-label govuk-label--m" for="${POSTCODE_FIELD}">${words.postcodeLabel}</label>
-        <div id="postcode-hint" class="govuk-hint">${words.postcodeHint}</div>
-        ${error && errorMessage('postcode-error', error, lang)}
-        <input class="govuk-input govuk-input--width-10${error ? ' govuk-input--error' : ''}" id="${POSTCODE_FIELD}" name="postcode" type="text"
-          value="${typed ?? ''}" autocomplete="postal-code" spellcheck="false" aria-describedby="${describedBy}">
-      </div>
-      <button type="submit" class="govuk-button" data-module="govuk-button">${words.findButton}</button>
-    </form>`;
-}
-
-function chooseAddress(view: Extract<PostcodeView, { kind: 'choose' }>, lang: Lang): SafeHtml {
-  const words = wordsFor(lang);
-  const home = inLanguage('/', lang);
   const answering = view.councils.filter((c) => !c.unavailable);
-  const unavailable = view.councils.filter((c) => c.unavailable);
+  const unavailable = view.councils.filter((c) => c.unavailable).map((council) => unavailableCouncil(council, lang));
+  const sampleCouncil = answering.find((c) => c.sample);
+  const sample = sampleCouncil ? sampleBanner(sampleCouncil.sample?.notice, { name: sampleCouncil.name, url: sampleCouncil.url }, lang) : null;
+  const common = { sample, unavailable, searchAgain };
   if (answering.length === 0) {
-    return html`
-      <h1 class="govuk-heading-l">${words.cannotShowPostcode(view.postcode)}</h1>
-      ${unavailable.map((council) => unavailableCouncil(council, lang))}
-      <p class="govuk-body">${words.tryLater}</p>`;
+    return { ...common, sample: null, mode: 'none-answered', heading: words.cannotShowPostcode(view.postcode), tryLater: words.tryLater };
   }
-  const addresses = answering.flatMap((council) => council.addresses.map((a) => ({ ...a, council })));
-  const sample = answering.find((c) => c.sample);
   const several = answering.length > 1;
-  const error = view.error;
-  const inputId = (i: number) => (i === 0 ? ADDRESS_FIELD : `${ADDRESS_FIELD}-${i + 1}`);
-  if (addresses.length === 0) {
-    return html`
-      ${sample && sampleBanner(sample.sample?.notice, { name: sample.name, url: sample.url }, lang)}
-      <h1 class="govuk-heading-l">${words.noAddresses(view.postcode)}</h1>
-      ${unavailable.map((council) => unavailableCouncil(council, lang))}
-      ${answering.map((c) => c.url && html`<p class="govuk-body"><a class="govuk-link" href="${c.url}">${words.checkDaysOnWebsite(c.name)}</a>.</p>`)}
-      <p class="govuk-body"><a class="govuk-link" href="${home}">${words.searchAnother}</a></p>`;
+  const items = answering.flatMap((council) => council.addresses.map((a) => ({
+    value: a.value,
+    text: a.label,
+    hint: several ? words.collectedBy(council.name) : null,
+  })));
+  if (items.length === 0) {
+    return {
+      ...common,
+      mode: 'no-addresses',
+      heading: words.noAddresses(view.postcode),
+      councilLinks: answering.flatMap((c) => (c.url ? [{ href: c.url, text: words.checkDaysOnWebsite(c.name) }] : [])),
+    };
   }
-  return html`
-    ${error && errorSummary([{ text: error, fieldId: ADDRESS_FIELD }], lang)}
-    ${sample && sampleBanner(sample.sample?.notice, { name: sample.name, url: sample.url }, lang)}
-    ${unavailable.map((council) => unavailableCouncil(council, lang))}
-    <form action="/address" method="get" novalidate>
-      <input type="hidden" name="postcode" value="${view.postcode}">
-      ${lang === 'cy' && html`<input type="hidden" name="lang" value="cy">`}
-      <div class="govuk-form-group${error ? ' govuk-form-group--error' : ''}">
-        <fieldset class="govuk-fieldset" aria-describedby="address-hint${error ? ' address-error' : ''}">
-          <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">
-            <h1 class="govuk-fieldset__heading">${words.selectAddress}</h1>
-          </legend>
-          <div id="address-hint" class="govuk-hint">${several ? words.addressesIn(view.postcode) : words.addressesInCollectedBy(view.postcode, answering[0].name)}</div>
-          ${error && errorMessage('address-error', error, lang)}
-          <div class="govuk-radios" data-module="govuk-radios">
-            ${addresses.map((a, i) => html`
-            <div class="govuk-radios__item">
-              <input class="govuk-radios__input" id="${inputId(i)}" name="property" type="radio" value="${a.value}"${several && html` aria-describedby="${inputId(i)}-hint"`}>
-              <label class="govuk-label govuk-radios__label" for="${inputId(i)}">${a.label}</label>
-              ${several && html`<div id="${inputId(i)}-hint" class="govuk-hint govuk-radios__hint">${words.collectedBy(a.council.name)}</div>`}
-            </div>`)}
-          </div>
-        </fieldset>
-      </div>
-      <button type="submit" class="govuk-button" data-module="govuk-button">${words.continue}</button>
-    </form>
-    <p class="govuk-body"><a class="govuk-link" href="${home}">${words.searchAnother}</a></p>`;
+  return {
+    ...common,
+    mode: 'choose',
+    form: {
+      postcode: view.postcode,
+      welsh: lang === 'cy',
+      legend: words.selectAddress,
+      hint: several ? words.addressesIn(view.postcode) : words.addressesInCollectedBy(view.postcode, answering[0].name),
+      error: view.error ?? null,
+      errorSummaryTitle: words.thereIsAProblem,
+      errorHidden: words.errorHidden,
+      items,
+      button: words.continue,
+    },
+  };
 }
 
-function unavailableCouncil(council: CouncilAnswer, lang: Lang): SafeHtml {
+function unavailableCouncil(council: CouncilAnswer, lang: Lang) {
   const words = wordsFor(lang);
   const fallback = council.unavailable?.fallbackUrl;
-  return html`
-    <div class="govuk-warning-text">
-      <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-      <strong class="govuk-warning-text__text">
-        <span class="govuk-visually-hidden">${words.warning}</span>
-        ${words.serviceDown(council.name)}
-      </strong>
-    </div>
-    ${fallback && html`<p class="govuk-body"><a class="govuk-link" href="${fallback}">${words.checkOnWebsite(council.name)}</a></p>`}`;
+  return {
+    warning: words.serviceDown(council.name),
+    warningHidden: words.warning,
+    fallback: fallback ? { href: fallback, text: words.checkOnWebsite(council.name) } : null,
+  };
 }

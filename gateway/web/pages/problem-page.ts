@@ -1,16 +1,13 @@
 // The page for anything unexpected (the graph failed in a way no page explains): GOV.UK's wording.
-import { html, type SafeHtml } from '../../../lib/web/html.js';
+import type { SafeHtml } from '../../../lib/web/html.js';
 import { inLanguage, wordsFor, type Lang } from '../language.js';
-import { layout } from './layout.js';
+import { renderPage } from './render-page.js';
 
 export function problemPage(lang: Lang = 'en'): SafeHtml {
   const words = wordsFor(lang);
-  return layout({
-    lang,
-    title: words.problemTitle,
-    main: html`
-      <h1 class="govuk-heading-l">${words.problemTitle}</h1>
-      <p class="govuk-body">${words.problemTryLater}</p>
-      <p class="govuk-body"><a class="govuk-link" href="${inLanguage('/', lang)}">${words.searchYourPostcode}</a></p>`,
+  return renderPage('problem.njk', { lang, title: words.problemTitle }, {
+    heading: words.problemTitle,
+    tryLater: words.problemTryLater,
+    search: { href: inLanguage('/', lang), text: words.searchYourPostcode },
   });
 }
