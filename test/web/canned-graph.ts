@@ -36,6 +36,8 @@ export interface CannedOptions {
   councilName?: string;
   binDayUrl?: string | null;
   dataSourceKind?: 'SAMPLE' | 'COUNCIL';
+  /** The council's active disruptions; SNOW by default. */
+  disruptions?: Array<typeof SNOW>;
 }
 
 /** Answers by operation name; records the variables of every call. */
@@ -45,7 +47,7 @@ export function cannedGraph(options: CannedOptions = {}): ExecuteGraphQL & { cal
     name: options.councilName ?? 'Reading Borough Council',
     binDayUrl: options.binDayUrl === undefined ? 'https://www.reading.gov.uk/bin-calendar/' : options.binDayUrl,
     website: 'https://www.reading.gov.uk/',
-    disruptions: [SNOW],
+    disruptions: options.disruptions ?? [SNOW],
   };
   const dataSource = { kind: options.dataSourceKind ?? 'COUNCIL', notice: null, stale: false, updatedAt: '2026-11-30T09:00:00Z' };
   const property = {
