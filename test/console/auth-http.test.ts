@@ -180,6 +180,7 @@ describe('signing in and out over HTTP', () => {
     // And with no cookie at all, as a cross-site POST would arrive.
     const bare = await post('/console/sign-in', new CookieJar(), { csrf: hiddenCsrf(attackersForm.html)!, email: 'ann@reading.gov.uk', password: PASSWORD });
     expect(bare.response.status).toBe(403);
+    expect(bare.html).toContain('Your browser did not send back the cookie this sign-in page set.');
     expect(sessionRows()).toBe(rows);
   });
 

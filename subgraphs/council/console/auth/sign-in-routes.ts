@@ -114,9 +114,13 @@ export function signInRoutes(deps: SignInRouteDeps) {
     const email = field(form.fields, 'email');
     // Not trimmed: spaces may be part of a password.
     const password = form.fields.get('password') ?? '';
-    if (!signInTokens.matches(cookieOf(req, SIGN_IN_COOKIE), form.fields.get('csrf'))) {
+    const formCookie = cookieOf(req, SIGN_IN_COOKIE);
+    if (!signInTokens.matches(formCookie, form.fields.get('csrf'))) {
       deps.log?.({ level: 'warn', msg: 'console sign-in form refused: login CSRF token missing, expired or not this browser\'s' });
-      const text = 'This sign-in form had expired or was not sent from this page. Enter your email address and password again.';
+      // No cookie at all is usually a browser refusing Secure cookies (plain http:// other than localhost) or all cookies.
+      const text = formCookie
+        ? 'This sign-in form had expired or was not sent from this page. Enter your email address and password again.'
+        : 'Your browser did not send back the cookie this sign-in page set. Allow cookies for this site, open the console over https:// (or http://localhost), and sign in again.';
       return sendSignInPage(req, res, 403, { next, email, errors: [{ text, href: '#email' }] });
     }
     const fieldErrors: { email?: string; password?: string } = {};
