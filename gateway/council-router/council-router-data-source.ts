@@ -317,6 +317,7 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
         fetch,
         missing.map((i) => batch.representations[i]),
         missing.map((i) => keys[i]),
+        missing.map((i) => batch.identities[i]),
       );
       if (outcome.ok) {
         const { answer } = outcome;
@@ -337,12 +338,12 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
   }
 
   /** One request for identical concurrent queries; every caller after the first gets its own copy. */
-  private async fetchShared(endpoint: CouncilEndpoint, fetch: EntityFetch, representations: Representation[], keys: string[]): Promise<FetchOutcome> {
+  private async fetchShared(endpoint: CouncilEndpoint, fetch: EntityFetch, representations: Representation[], keys: string[], identities: string[]): Promise<FetchOutcome> {
     if (!fetch.plan.isQuery) return this.fetchFromCouncil(endpoint, fetch, representations, keys);
     // Hashed once per fetch: the query text is ~1 KB, and a national fetch makes 361 in-flight keys from it.
     fetch.identity ??= createHash('sha256').update(fetch.query).update('\n').update(stableJson(fetch.variables)).digest('base64url');
     // The council's last invalidation is part of it: a request after an event never joins one from before it.
-    const identity = `${endpoint.code}\n${endpoint.url}\n${this.invalidatedAt.get(endpoint.code) ?? ''}\n${fetch.identity}\n${stableJson(representations)}`;
+    const identity = `${endpoint.code}\n${endpoint.url}\n${this.invalidatedAt.get(endpoint.code) ?? ''}\n${fetch.identity}\n${identities.join('\n')}`;
     const { value, shared } = await this.inFlight.run(identity, () => this.fetchFromCouncil(endpoint, fetch, representations, keys));
     // Only the checks are copied: the gateway merges into the entities. (A failure is shared as is: structuredClone
     // would turn a CouncilFailure into a plain Error and lose its reason.)

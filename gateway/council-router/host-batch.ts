@@ -4,18 +4,26 @@
 // council as itself (subgraphs/council/host-batch.ts).
 //
 // Everything else stays per council: each council's part still runs under its own breaker, retry policy,
-// deadline, cache and checks, exactly as if it had been sent alone; only the transport is shared. A DataLoader
-// per fetch and host gathers the parts that are sent in the same tick; a part retried later simply goes in
-// the next batch. A host that fails fails each of its parts with the same reason.
-import DataLoader from 'dataloader';
+// deadline, cache and checks, exactly as if it had been sent alone; only the transport is shared. The parts
+// of one fetch sent in the same tick go together (scheduled as DataLoader schedules its batches); a part
+// retried later simply goes in the next batch. A host that fails fails each of its parts with the same reason.
+// Each part still waits no longer than its own deadline, but a batch keeps one timer for all its parts (set for
+// the earliest deadline not yet passed), not an AbortController and a timer per council.
 import type { CouncilEndpoint } from '../council-registry.js';
 import type { Clock } from '../resilience/clock.js';
-import { Deadline } from '../resilience/deadline.js';
+import type { Deadline } from '../resilience/deadline.js';
 import { CouncilFailure, type CouncilAnswer, type CouncilRequest, type CouncilTransport } from './council-http.js';
+
+/** A council's part of a host batch: its request without a signal (the batch has one), and its deadline. */
+export type HostPartRequest = Omit<CouncilRequest, 'signal'>;
 
 interface HostPart {
   endpoint: CouncilEndpoint;
-  request: CouncilRequest;
+  request: HostPartRequest;
+  deadline: Deadline;
+  settled: boolean;
+  resolve(answer: CouncilAnswer): void;
+  reject(failure: CouncilFailure): void;
 }
 
 interface EntitiesPayload {
@@ -24,9 +32,12 @@ interface EntitiesPayload {
   variables: Record<string, unknown> & { representations: unknown[] };
 }
 
-/** The host batches of one gateway fetch (one query text and variables): one DataLoader per host URL. */
+/** After the promise jobs of this tick, as DataLoader schedules a batch: every part sent in the tick goes. */
+const afterThisTick = (job: () => void) => void Promise.resolve().then(() => process.nextTick(job));
+
+/** The host batches of one gateway fetch (one query text and variables): one queue per host URL. */
 export class HostBatches {
-  private readonly loaders = new Map<string, DataLoader<HostPart, CouncilAnswer>>();
+  private readonly queued = new Map<string, HostPart[]>();
 
   constructor(
     private readonly transport: CouncilTransport,
@@ -34,22 +45,47 @@ export class HostBatches {
   ) {}
 
   /** Sends one council's part through its host's batch; resolves with that council's part of the answer. */
-  send(batchUrl: string, endpoint: CouncilEndpoint, request: CouncilRequest): Promise<CouncilAnswer> {
-    let loader = this.loaders.get(batchUrl);
-    if (!loader) {
-      loader = new DataLoader<HostPart, CouncilAnswer>((parts) => this.sendBatch(batchUrl, parts), { cache: false });
-      this.loaders.set(batchUrl, loader);
-    }
-    return untilAborted(loader.load({ endpoint, request }), request);
+  send(batchUrl: string, endpoint: CouncilEndpoint, request: HostPartRequest, deadline: Deadline): Promise<CouncilAnswer> {
+    if (deadline.remainingMs() <= 0) return Promise.reject(timedOut(request));
+    return new Promise<CouncilAnswer>((resolve, reject) => {
+      let parts = this.queued.get(batchUrl);
+      if (!parts) {
+        this.queued.set(batchUrl, (parts = []));
+        afterThisTick(() => {
+          this.queued.delete(batchUrl);
+          void this.sendBatch(batchUrl, parts!);
+        });
+      }
+      parts.push({ endpoint, request, deadline, settled: false, resolve, reject });
+    });
   }
 
-  private async sendBatch(batchUrl: string, parts: readonly HostPart[]): Promise<Array<CouncilAnswer | Error>> {
+  private async sendBatch(batchUrl: string, parts: readonly HostPart[]): Promise<void> {
     const payloads = parts.map((part) => part.request.payload as EntitiesPayload);
     const counts = payloads.map((payload) => payload.variables.representations.length);
-    const timeoutMs = Math.max(...parts.map((part) => part.request.timeoutMs));
+    const lastEnd = Math.max(...parts.map((part) => part.deadline.endsAt));
+    const timeoutMs = Math.max(1, lastEnd - this.clock.now());
     // The host's answer may be as large as all its councils' answers together.
     const maxResponseBytes = parts.reduce((sum, part) => sum + part.request.maxResponseBytes, 0);
-    const deadline = new Deadline(timeoutMs, this.clock);
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    /** Times out each part whose deadline has passed; the request itself is aborted once no part waits for it. */
+    const watch = () => {
+      const now = this.clock.now();
+      let next = Infinity;
+      for (const part of parts) {
+        if (part.settled) continue;
+        if (part.deadline.endsAt <= now) settle(part, timedOut(part.request));
+        else next = Math.min(next, part.deadline.endsAt);
+      }
+      if (next === Infinity) {
+        controller.abort(new DOMException('No council of the batch waits any longer.', 'TimeoutError'));
+        return;
+      }
+      timer = setTimeout(watch, Math.max(1, next - now));
+      timer.unref?.();
+    };
+    watch();
     const host: CouncilEndpoint = { code: 'host', name: 'council host', url: batchUrl, fallbackUrl: batchUrl, timeoutMs };
     try {
       const answer = await this.transport.send(host, {
@@ -59,18 +95,29 @@ export class HostBatches {
           variables: { ...payloads[0].variables, representations: payloads.flatMap((payload) => payload.variables.representations) },
         },
         requestId: parts[0].request.requestId,
-        signal: deadline.signal,
+        signal: controller.signal,
         timeoutMs,
         maxResponseBytes,
       });
-      return splitHostAnswer(answer, counts);
+      splitHostAnswer(answer, counts).forEach((result, i) => settle(parts[i], result));
     } catch (error) {
       const failure = error instanceof CouncilFailure ? error : new CouncilFailure('network', `the council host request failed (${String(error)})`, true);
-      return parts.map(() => failure);
+      for (const part of parts) settle(part, failure);
     } finally {
-      deadline.done();
+      clearTimeout(timer);
     }
   }
+}
+
+function settle(part: HostPart, result: CouncilAnswer | CouncilFailure): void {
+  if (part.settled) return;
+  part.settled = true;
+  if (result instanceof CouncilFailure) part.reject(result);
+  else part.resolve(result);
+}
+
+function timedOut(request: HostPartRequest): CouncilFailure {
+  return new CouncilFailure('timeout', `it did not answer within ${request.timeoutMs} ms`, false);
 }
 
 /**
@@ -111,25 +158,4 @@ export function splitHostAnswer(answer: CouncilAnswer, counts: readonly number[]
       ...(rawErrors !== undefined && !Array.isArray(rawErrors) ? { errors: rawErrors } : errorsOf[i].length ? { errors: errorsOf[i] } : {}),
     },
   }));
-}
-
-/** A council's part waits for its host no longer than its own deadline. */
-function untilAborted(answer: Promise<CouncilAnswer>, request: CouncilRequest): Promise<CouncilAnswer> {
-  const { signal } = request;
-  const timeout = () => new CouncilFailure('timeout', `it did not answer within ${request.timeoutMs} ms`, false);
-  if (signal.aborted) return Promise.reject(timeout());
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(timeout());
-    signal.addEventListener('abort', onAbort, { once: true });
-    answer.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

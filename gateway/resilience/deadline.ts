@@ -3,20 +3,36 @@
 import { systemClock, type Clock } from './clock.js';
 
 export class Deadline {
-  private readonly endsAt: number;
-  private readonly controller = new AbortController();
-  private readonly timer: ReturnType<typeof setTimeout>;
-  readonly signal: AbortSignal;
+  readonly endsAt: number;
+  private controller: AbortController | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private finished = false;
 
   constructor(
     readonly budgetMs: number,
     private readonly clock: Clock = systemClock,
   ) {
     this.endsAt = clock.now() + budgetMs;
-    this.signal = this.controller.signal;
-    // A timer, not AbortSignal.timeout: fake timers can move it, and `done()` releases it at once.
-    this.timer = setTimeout(() => this.controller.abort(new DOMException('The council did not answer in time.', 'TimeoutError')), Math.max(1, budgetMs));
-    this.timer.unref?.();
+  }
+
+  /**
+   * Aborts when the budget is spent. Made on first use: a council reached through its host's batch never
+   * asks for it (the batch keeps one timer for all its councils, host-batch.ts), and a national fan-out
+   * would otherwise make an AbortController and a timer for each of 361 councils.
+   */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = (this.controller = new AbortController());
+      const remaining = this.endsAt - this.clock.now();
+      if (this.finished) return controller.signal;
+      if (remaining <= 0) controller.abort(timeoutReason());
+      else {
+        // A timer, not AbortSignal.timeout: fake timers can move it, and `done()` releases it at once.
+        this.timer = setTimeout(() => controller.abort(timeoutReason()), Math.max(1, remaining));
+        this.timer.unref?.();
+      }
+    }
+    return this.controller.signal;
   }
 
   remainingMs(): number {
@@ -25,6 +41,11 @@ export class Deadline {
 
   /** The fetch is over: its timer is no longer needed. */
   done(): void {
-    clearTimeout(this.timer);
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
   }
+}
+
+function timeoutReason(): DOMException {
+  return new DOMException('The council did not answer in time.', 'TimeoutError');
 }
