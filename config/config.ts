@@ -143,6 +143,13 @@ export const SETTINGS = {
     default: projectPath('var', 'national-events.sqlite'),
     parse: filePath,
   }),
+  webhooksDb: setting<string>({
+    env: 'BINFO_WEBHOOKS_DB',
+    doc: "The gateway's national webhook subscriptions, their queued deliveries and delivery log (POST /webhooks, npm run webhook -- --national).",
+    format: 'a file path',
+    default: projectPath('var', 'national-webhooks.sqlite'),
+    parse: filePath,
+  }),
   cache: setting<'on' | 'off'>({
     env: 'BINFO_CACHE',
     doc: '`off` turns the entity cache and the response cache off (to measure the cold path, or to debug freshness).',

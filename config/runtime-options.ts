@@ -18,6 +18,7 @@ export function gatewayOptionsFrom(config: Config, logger: Logger): Partial<Gate
     redisUrl: config.redisUrl,
     queryPlanCacheMiB: config.queryPlanCacheMiB,
     events: { dbPath: config.eventsDb },
+    webhooks: { dbPath: config.webhooksDb },
     cors: { origins: config.corsOrigins },
     ...(config.trustProxy ? { rateLimit: { trustProxy: true } } : {}),
     metrics: { bearerToken: config.metricsToken, port: config.metricsPort },

@@ -41,6 +41,8 @@ import { ResponseCache, type ResponseCacheOptions } from './response-cache/respo
 import { responseCachePlugin } from './response-cache/response-cache-plugin.js';
 import { apolloExecute } from './web/apollo-execute.js';
 import { webRoutes } from './web/index.js';
+import { nationalWebhooks, type NationalWebhooks, type NationalWebhooksOptions } from './webhooks/national-webhooks.js';
+import { webhookRoutes } from './webhooks/webhook-routes.js';
 
 export interface CouncilDirectoryEntry {
   name: string;
@@ -117,6 +119,12 @@ export interface GatewayOptions {
    * in the registry and drops that council's cached answers on every event. Off when absent.
    */
   events?: GatewayEventsOptions;
+  /**
+   * National webhooks (gateway/webhooks/): apps with an API key register at /webhooks and get every council's
+   * events (or some councils') from the national event log, signed. Subscriptions in SQLite at `dbPath` (npm
+   * start passes BINFO_WEBHOOKS_DB). Needs `events`. Off when absent.
+   */
+  webhooks?: NationalWebhooksOptions;
 }
 
 export interface RunningGateway extends RunningServer {
@@ -129,6 +137,8 @@ export interface RunningGateway extends RunningServer {
   metricsUrl?: string;
   /** The national event log, relay and stream, when `events` is set. */
   events?: GatewayEvents;
+  /** National webhook subscriptions and their deliverer, when `webhooks` is set. */
+  webhooks?: NationalWebhooks;
   /** Stops serving the council's cached answers as fresh (the entity cache and the response cache): its data changed. */
   invalidateCouncil(councilCode: string): void;
 }
@@ -137,6 +147,7 @@ export interface RunningGateway extends RunningServer {
 export { maskError };
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  if (options.webhooks && !options.events) throw new Error('National webhooks are fed by the national event log: set `events` as well as `webhooks`.');
   const logger = options.logger ?? createLogger();
   const log = options.log ?? ((entry: Record<string, unknown>) => logger.error(entry, String(entry.msg ?? 'gateway error')));
   const limits = resolveOperationLimits(options.limits);
@@ -172,6 +183,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         clientOf: (req) => identifyClient(req, trustProxy, options.apiKeys).id,
         logger: ({ level, msg, ...rest }) => logger[(level as 'info' | 'warn' | 'error' | 'debug') ?? 'info']?.(rest, String(msg ?? 'events')),
       })
+    : undefined;
+  // National webhooks, fed by the event log; they start delivering once the gateway listens.
+  const webhookLog = ({ level, msg, ...rest }: Record<string, unknown>) => logger[(level as 'info' | 'warn' | 'error') ?? 'info']?.(rest, String(msg ?? 'webhooks'));
+  const webhooks = options.webhooks && events ? nationalWebhooks(options.webhooks, events.log, webhookLog) : undefined;
+  const webhookApi = webhooks
+    ? webhookRoutes({ subscriptions: webhooks.subscriptions, apiKeys: options.apiKeys, isKnownCouncil: (code) => options.councilDirectory.has(code), log: webhookLog })
     : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -258,6 +275,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         if (rateLimiter && !rateLimiter.admit(client, res)) return;
       }
       if (events?.handle(req, res, url)) return;
+      if (webhookApi && (await webhookApi(req, res, url))) return;
       if (await web(req, res, url)) return;
       sendJson(res, 404, { error: 'Not found. The national graph is at /graphql; the bin-day page is at /.' });
     },
@@ -266,6 +284,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const metricsListener = metrics ? await startMetricsListener(metrics, metricsAccess) : undefined;
   // Once listening: an event can now drop cached answers that requests are served from.
   events?.start();
+  // What was queued, or logged while the gateway was down, is delivered from now on.
+  webhooks?.start();
   return {
     ...running,
     graphqlUrl: `${running.url}/graphql`,
@@ -273,8 +293,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metricsUrl: metricsListener ? `${metricsListener.url}/metrics` : undefined,
     responseCache,
     events,
+    webhooks,
     invalidateCouncil,
     close: async () => {
+      // Before the event log closes: the deliverer reads it.
+      await webhooks?.close();
       await events?.close();
       await running.close();
       await metricsListener?.close();

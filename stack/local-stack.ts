@@ -51,6 +51,8 @@ export interface LocalStackOptions {
   disruptionsDb?: string;
   /** The gateway's national event log (gateway/events/); a fresh temporary one when absent, unless `gateway.events` says otherwise. */
   eventsDb?: string;
+  /** The gateway's national webhook subscriptions (gateway/webhooks/); a fresh temporary file when absent, unless `gateway.webhooks` says otherwise. */
+  nationalWebhooksDb?: string;
   /** Re-read the council registry file when it changes (npm start does). */
   watchRegistry?: boolean;
   log?: (entry: Record<string, unknown>) => void;
@@ -125,6 +127,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     host: options.host,
     // The gateway follows the council host's event stream, so a published disruption shows at once.
     events: { dbPath: options.eventsDb ?? join(mkdtempSync(join(tmpdir(), 'binfo-events-')), 'national-events.sqlite') },
+    webhooks: { dbPath: options.nationalWebhooksDb ?? join(mkdtempSync(join(tmpdir(), 'binfo-national-webhooks-')), 'national-webhooks.sqlite') },
     ...options.gateway,
     logger: options.gateway?.logger ?? createLogger(options.logLevel ?? 'warn'),
   });
