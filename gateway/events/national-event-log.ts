@@ -12,6 +12,8 @@
 //   latestSeq()              -> the newest seq, 0 when empty
 //   onAppend(listener)       -> called after each append by this process; returns the unsubscribe function
 //   sourceCursor(url)        -> the last seq read from that source, or null
+//   dataVersion()            -> SQLite's data_version: it changes when another connection (another gateway
+//                               process on the file) commits, which onAppend cannot see; poll it to notice
 // Readers keep their own cursors (a national seq) in their own tables; this log never forgets an event.
 // Several gateway processes may share the file (WAL, busy timeout); `id` is UNIQUE, so each event is
 // kept once however many of them relay it.
@@ -97,7 +99,6 @@ const COLUMNS = 'seq, id, council_code, type, payload, occurred_at, received_at'
 export class NationalEventLog {
   private readonly listeners = new Set<(event: NationalEvent) => void>();
   private readonly statements;
-  private seenDataVersion: number;
 
   static open(path: string, options: { now?: () => number } = {}): NationalEventLog {
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -139,7 +140,6 @@ export class NationalEventLog {
       latest: database.prepare('SELECT COALESCE(MAX(seq), 0) FROM national_events').pluck(),
       dataVersion: database.prepare('PRAGMA data_version').pluck(),
     };
-    this.seenDataVersion = this.statements.dataVersion.get() as number;
   }
 
   /** Appends the event unless its id is already logged; returns its national seq, or null for a duplicate. */
@@ -190,12 +190,9 @@ export class NationalEventLog {
     return (this.statements.sourceCursor.get(url) as number | undefined) ?? null;
   }
 
-  /** True when another connection (another gateway process) wrote since the last call: appends onAppend cannot see. */
-  changedElsewhere(): boolean {
-    const version = this.statements.dataVersion.get() as number;
-    const changed = version !== this.seenDataVersion;
-    this.seenDataVersion = version;
-    return changed;
+  /** Changes when another connection (another gateway process) commits to the file: appends onAppend cannot see. */
+  dataVersion(): number {
+    return this.statements.dataVersion.get() as number;
   }
 
   close(): void {

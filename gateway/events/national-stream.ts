@@ -47,7 +47,16 @@ export interface NationalStream {
 const RETRY_AFTER_SECONDS = '30';
 
 export function nationalStream(options: NationalStreamOptions): NationalStream {
-  const wakeup = new Wakeup({ intervalMs: options.pollIntervalMs ?? 1000, changedElsewhere: () => options.log.changedElsewhere() });
+  let seenDataVersion = options.log.dataVersion();
+  const wakeup = new Wakeup({
+    intervalMs: options.pollIntervalMs ?? 1000,
+    changedElsewhere: () => {
+      const version = options.log.dataVersion();
+      const changed = version !== seenDataVersion;
+      seenDataVersion = version;
+      return changed;
+    },
+  });
   const stopWaking = options.log.onAppend(() => wakeup.wake());
   const maxStreams = options.maxStreams ?? 1000;
   const maxPerClient = options.maxStreamsPerClient ?? 10;

@@ -1,6 +1,9 @@
 // GET /events, the national live stream: a reconnect with Last-Event-ID misses nothing; a council filter;
 // bad input named; CORS for EventSource on other sites; hostile clients bounded (too many, too slow).
+import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NationalEventLog, type NationalEventInput } from '../../gateway/events/national-event-log.js';
 import { nationalStream, type NationalStream } from '../../gateway/events/national-stream.js';
@@ -37,8 +40,8 @@ async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   }
 }
 
-async function start(options: Partial<Parameters<typeof nationalStream>[0]> = {}) {
-  log = NationalEventLog.open(':memory:');
+async function start(options: Partial<Parameters<typeof nationalStream>[0]> = {}, path = ':memory:') {
+  log = NationalEventLog.open(path);
   stream = nationalStream({
     log,
     cors: { origins: '*' },
@@ -129,6 +132,23 @@ describe('the national live stream', () => {
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/last-event-id/);
+  });
+});
+
+describe('several gateway processes on one log', () => {
+  it('sends what another process appends to the shared file (polled, as no in-process hook sees it)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'binfo-national-')), 'national-events.sqlite');
+    await start({ pollIntervalMs: 50 }, path);
+    const other = NationalEventLog.open(path);
+    try {
+      const s = await open();
+      await s.waitForRaw((raw) => raw.includes(': connected'));
+      other.append(event(BRISTOL));
+      const [e] = await s.waitFor(1);
+      expect(JSON.parse(e.data).councilCode).toBe(BRISTOL);
+    } finally {
+      other.close();
+    }
   });
 });
 
