@@ -8,7 +8,7 @@ import { addDays } from '../../../domain/dates.js';
 import { parsePostcodeArea } from '../../../domain/disruptions/apply.js';
 import { collectionsBetween, type Round } from '../../../domain/schedule/engine.js';
 import { describeFrequency } from '../../../domain/schedule/frequency.js';
-import type { Collection, Service } from '../../../domain/types.js';
+import type { Collection, Frequency, Service } from '../../../domain/types.js';
 import { roundScheduleKey, type CouncilDataSource, type DataSourceInfo, type DateRange, type PropertyRecord } from '../data-source.js';
 import { decodeSampleUprn, encodeSampleUprn } from './sample-uprn.js';
 import { sampleServicesFor, type SampleService } from './sample-services.js';
@@ -45,6 +45,8 @@ export class SampleCouncilSource implements CouncilDataSource {
   private readonly sampleServices: SampleService[];
   private readonly rules: CouncilBankHolidayRules;
   private everyPostcode: string[] | undefined;
+  /** A street's frequencies depend only on its round day and week: ten combinations, worked out once each. */
+  private readonly frequenciesByRoundSet = new Map<string, Record<string, Frequency>>();
   readonly councilPostcodes?: (within?: readonly string[]) => Promise<string[]>;
 
   constructor(
@@ -131,7 +133,13 @@ export class SampleCouncilSource implements CouncilDataSource {
       serviceIds: this.sampleServices.map((s) => s.service.id),
       roundIds,
     };
-    record.frequencies = Object.fromEntries(this.roundsOf(record).map((round) => [round.serviceId, describeFrequency(round.pattern)]));
+    const roundSet = `${weekday}-${week}`;
+    let frequencies = this.frequenciesByRoundSet.get(roundSet);
+    if (!frequencies) {
+      frequencies = Object.freeze(Object.fromEntries(this.roundsOf(record).map((round) => [round.serviceId, describeFrequency(round.pattern)])));
+      this.frequenciesByRoundSet.set(roundSet, frequencies);
+    }
+    record.frequencies = frequencies;
     return record;
   }
 
