@@ -1,6 +1,11 @@
 // Per-council resilience with cockatiel: a circuit breaker for each council, around retries with backoff
 // that fit inside the fetch's deadline. A council that keeps failing is left alone for a while (the breaker
 // answers at once, without touching it), then tried with one request (half-open) before traffic resumes.
+//
+// The common case costs nothing of cockatiel: while a council's breaker is closed with no failure counted,
+// its first attempt runs directly (a national fan-out makes 361 of these per client request). Only if that
+// attempt fails does the fetch go through the retry policy and the breaker, with the failed attempt replayed
+// as their first, so retries and failure counting are exactly as if cockatiel had run it from the start.
 import {
   BrokenCircuitError,
   CircuitState,
@@ -70,8 +75,16 @@ export interface PolicyRun {
   idempotent: boolean;
 }
 
+interface KeptBreaker {
+  policy: CircuitBreakerPolicy | null;
+  /** The breaker's count of consecutive failures (`state`): 0 means a success would change nothing. */
+  counter: ConsecutiveBreaker | null;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
 export class CouncilPolicies {
-  private readonly breakers: LRUCache<string, { policy: CircuitBreakerPolicy | null }>;
+  private readonly breakers: LRUCache<string, KeptBreaker>;
 
   constructor(private readonly options: CouncilPolicyOptions = {}) {
     this.breakers = new LRUCache({ max: options.maxBreakers ?? 10_000 });
@@ -84,10 +97,39 @@ export class CouncilPolicies {
    * client's request could cause it.
    */
   async run<T>(target: BreakerTarget, run: PolicyRun, attempt: () => Promise<T>): Promise<T> {
+    const kept = this.breakerFor(target);
+    const { policy: breaker, counter } = kept;
+    if (breaker && !(breaker.state === CircuitState.Closed && counter!.state === 0)) return this.underPolicies(target, run, attempt, breaker);
+    // Closed with nothing counted (or no breaker): the first attempt needs none of cockatiel.
+    let first: Outcome<T>;
+    try {
+      first = { ok: true, value: await attempt() };
+    } catch (error) {
+      first = { ok: false, error };
+    }
+    if (first.ok && !(breaker && this.isFailedAnswer(first.value))) {
+      // As cockatiel's closed breaker does on a success (another fetch may have counted a failure meanwhile).
+      if (counter && counter.state !== 0) counter.success();
+      return first.value;
+    }
+    let replayed = false;
+    const again = (): Promise<T> => {
+      if (replayed) return attempt();
+      replayed = true;
+      return first.ok ? Promise.resolve(first.value) : Promise.reject(first.error);
+    };
+    // A breaker another fetch opened meanwhile did not refuse this one, which started while it was closed.
+    return this.underPolicies(target, run, again, breaker?.state === CircuitState.Closed ? breaker : null);
+  }
+
+  private isFailedAnswer(answer: unknown): boolean {
+    return this.options.isFailedAnswer?.(answer) ?? false;
+  }
+
+  private async underPolicies<T>(target: BreakerTarget, run: PolicyRun, attempt: () => Promise<T>, breaker: CircuitBreakerPolicy | null): Promise<T> {
     const councilCode = typeof target === 'string' ? target : target.councilCode;
     const retrying = this.retryPolicy(councilCode, run);
     const withRetries = () => (retrying ? retrying.execute(attempt) : attempt());
-    const breaker = this.breakerFor(target);
     if (!breaker) return withRetries();
     try {
       return await breaker.execute(withRetries);
@@ -120,29 +162,29 @@ export class CouncilPolicies {
     return policy;
   }
 
-  private breakerFor(target: BreakerTarget): CircuitBreakerPolicy | null {
+  private breakerFor(target: BreakerTarget): KeptBreaker {
     const key = breakerKey(target);
     const kept = this.breakers.get(key);
-    if (kept) return kept.policy;
+    if (kept) return kept;
     const councilCode = typeof target === 'string' ? target : target.councilCode;
     const configured = forCouncil(this.options.circuitBreaker ?? {}, councilCode);
-    let breaker: CircuitBreakerPolicy | null;
+    let made: KeptBreaker;
     if (configured === false) {
-      breaker = null;
+      made = { policy: null, counter: null };
     } else {
       const options = { ...DEFAULT_CIRCUIT_BREAKER, ...configured };
-      const councilsFault = handleWhen((error) => !(error instanceof CouncilFailure) || error.countsAgainstCouncil).orWhenResult(
-        (answer) => this.options.isFailedAnswer?.(answer) ?? false,
-      );
-      breaker = circuitBreaker(councilsFault, { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.consecutiveFailures) });
+      const councilsFault = handleWhen((error) => !(error instanceof CouncilFailure) || error.countsAgainstCouncil).orWhenResult((answer) => this.isFailedAnswer(answer));
+      const counter = new ConsecutiveBreaker(options.consecutiveFailures);
+      const breaker = circuitBreaker(councilsFault, { halfOpenAfter: options.halfOpenAfterMs, breaker: counter });
       const onChange = this.options.onCircuitStateChange;
       if (onChange) {
         breaker.onStateChange((state) => onChange(councilCode, stateName(state)));
         onChange(councilCode, 'closed'); // a new breaker starts closed: lets the state gauge show it
       }
+      made = { policy: breaker, counter };
     }
-    this.breakers.set(key, { policy: breaker });
-    return breaker;
+    this.breakers.set(key, made);
+    return made;
   }
 }
 

@@ -64,4 +64,41 @@ describe('council policies', () => {
     await expect(perCouncil.run('OTHER', { deadline: new Deadline(1000), idempotent: true }, other.attempt)).rejects.toThrow();
     expect([slow.calls.count, other.calls.count]).toEqual([2, 1]);
   });
+
+  // While a breaker is closed with nothing counted, the first attempt runs without cockatiel (the fast path):
+  // what follows a failure must still be exactly cockatiel's retries and counting.
+  it('counts consecutive failures only: a success in between resets the count', async () => {
+    const policies = new CouncilPolicies({ retry: false, circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 } });
+    const run = (attempt: () => Promise<string>) => policies.run('X', { deadline: new Deadline(1000), idempotent: true }, attempt);
+    const ok = async () => 'ok';
+    const bad = failing(final).attempt;
+    await expect(run(ok)).resolves.toBe('ok');
+    await expect(run(bad)).rejects.toThrow(/not JSON/);
+    await expect(run(ok)).resolves.toBe('ok');
+    await expect(run(bad)).rejects.toThrow(/not JSON/);
+    expect(policies.state('X')).toBe('closed');
+    await expect(run(bad)).rejects.toThrow(/not JSON/);
+    expect(policies.state('X')).toBe('open');
+    await expect(run(ok)).rejects.toMatchObject({ reason: 'circuit_open' });
+  });
+
+  it('retries a first attempt that failed while the breaker was closed, and counts the fetch once', async () => {
+    const policies = new CouncilPolicies({
+      retry: { retries: 1, initialDelayMs: 1, maxDelayMs: 2, minAttemptMs: 1 },
+      circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
+    });
+    const { calls, attempt } = failing(flaky);
+    await expect(policies.run('X', { deadline: new Deadline(1000), idempotent: true }, attempt)).rejects.toThrow(/503/);
+    expect(calls.count).toBe(2);
+    expect(policies.state('X')).toBe('closed');
+    await expect(policies.run('X', { deadline: new Deadline(1000), idempotent: true }, attempt)).rejects.toThrow(/503/);
+    expect(calls.count).toBe(4);
+    expect(policies.state('X')).toBe('open');
+  });
+
+  it('returns an answer that breaks the standard as it is, and counts it against the council', async () => {
+    const policies = new CouncilPolicies({ retry: false, circuitBreaker: { consecutiveFailures: 1, halfOpenAfterMs: 60_000 }, isFailedAnswer: (answer) => answer === 'bad' });
+    await expect(policies.run('X', { deadline: new Deadline(1000), idempotent: true }, async () => 'bad')).resolves.toBe('bad');
+    expect(policies.state('X')).toBe('open');
+  });
 });
