@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       console.log(`  ${stack.endpoints.size} councils (embedded SAMPLE schedules, labelled as such), ${stack.data.postcodes.size.toLocaleString('en-GB')} postcodes`);
       console.log(`  directory ${stack.directory.graphqlUrl}, council host ${stack.councilHost.url}/councils/<GSS code>/graphql`);
       console.log(`  disruptions API ${stack.councilHost.url}/councils/<GSS code>/disruptions (database ${config.disruptionsDb})`);
+      console.log(`  live stream of disruption events ${stack.gateway.url}/events (log ${config.eventsDb})`);
       console.log(`\nTry:\n  curl -s ${stack.gateway.graphqlUrl} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'`);
       break;
     }
@@ -90,7 +91,12 @@ async function main(): Promise<void> {
       const hostConfig = await loadCouncilHostConfig(config.councilHostConfig, { councils: councils.all(), postcodes, bankHolidays, env: process.env });
       for (const problem of [...hostConfig.errors, ...hostConfig.warnings]) console.warn(problem);
       const sources = hostConfig.sources;
-      const { host: councilHost, close } = await startCouncilHostWithDisruptions({ sources, port: config.councilHostPort, dbPath: config.disruptionsDb });
+      const { host: councilHost, close } = await startCouncilHostWithDisruptions({
+        sources,
+        port: config.councilHostPort,
+        dbPath: config.disruptionsDb,
+        console: { councilName: (code) => councils.get(code)?.name },
+      });
       closers.push(close, hostConfig.close);
       console.log(`Council host ready in ${ms()}: ${sources.length} councils at ${councilHost.url}/councils/<GSS code>/graphql`);
       break;
