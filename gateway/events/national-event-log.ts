@@ -98,6 +98,8 @@ const COLUMNS = 'seq, id, council_code, type, payload, occurred_at, received_at'
 
 export class NationalEventLog {
   private readonly listeners = new Set<(event: NationalEvent) => void>();
+  /** The filtered read, prepared once per number of councils (streams re-read on every event). */
+  private readonly filteredReads = new Map<number, Database.Statement<unknown[], EventRow>>();
   private readonly statements;
 
   static open(path: string, options: { now?: () => number } = {}): NationalEventLog {
@@ -170,10 +172,14 @@ export class NationalEventLog {
   readAfter(seq: number, limit: number, councils?: readonly string[]): NationalEvent[] {
     if (!councils) return this.statements.after.all(seq, limit).map(toEvent);
     if (councils.length === 0) return [];
-    return this.database
-      .prepare<unknown[], EventRow>(`SELECT ${COLUMNS} FROM national_events WHERE seq > ? AND council_code IN (${councils.map(() => '?').join(', ')}) ORDER BY seq LIMIT ?`)
-      .all(seq, ...councils, limit)
-      .map(toEvent);
+    let statement = this.filteredReads.get(councils.length);
+    if (!statement) {
+      statement = this.database.prepare<unknown[], EventRow>(
+        `SELECT ${COLUMNS} FROM national_events WHERE seq > ? AND council_code IN (${councils.map(() => '?').join(', ')}) ORDER BY seq LIMIT ?`,
+      );
+      this.filteredReads.set(councils.length, statement);
+    }
+    return statement.all(seq, ...councils, limit).map(toEvent);
   }
 
   latestSeq(): number {
