@@ -22,6 +22,8 @@ export interface CouncilBatch {
   representations: Representation[];
   /** For each distinct representation, every index it has in the gateway's batch. */
   originalIndexes: number[][];
+  /** Each distinct representation as canonical JSON (made once here, reused for the in-flight identity). */
+  identities: string[];
 }
 
 /** The GSS code in a representation's key (contracts/council.ts), under the router's name for it. */
@@ -44,7 +46,7 @@ export function partitionByCouncil(representations: readonly Representation[]): 
     }
     let batch = batches.get(code);
     if (!batch) {
-      batch = { councilCode: code, representations: [], originalIndexes: [], seen: new Map() };
+      batch = { councilCode: code, representations: [], originalIndexes: [], identities: [], seen: new Map() };
       batches.set(code, batch);
     }
     const identity = stableJson(representation);
@@ -55,6 +57,7 @@ export function partitionByCouncil(representations: readonly Representation[]): 
       batch.seen.set(identity, batch.representations.length);
       batch.representations.push(representation);
       batch.originalIndexes.push([index]);
+      batch.identities.push(identity);
     }
   });
   return {
