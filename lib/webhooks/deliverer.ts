@@ -35,6 +35,13 @@ export interface WebhookDelivererOptions {
   pollIntervalMs?: number;
   /** Attempts per pass. Default 50. */
   batchSize?: number;
+  /**
+   * For several processes on one database (the gateway's workers): each delivery is claimed for this long
+   * just before its attempt, so only one process sends it; one that dies mid-attempt leaves it to the others
+   * once the claim runs out. Keep it above `timeoutMs`. Default 0: no claim (one process per database, as a
+   * council host is), so a restarted process retries at once.
+   */
+  claimForMs?: number;
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -46,6 +53,7 @@ export const WEBHOOK_DEFAULTS = {
   pauseAfterFailures: 50,
   pollIntervalMs: 1_000,
   batchSize: 50,
+  claimForMs: 0,
 };
 
 /** Delay before attempt `failedAttempts + 1`: base·2^(n-1) capped, then "equal jitter" (between half and all of it). */
@@ -57,6 +65,7 @@ export function retryDelayMs(failedAttempts: number, baseMs: number, capMs: numb
 interface DueRow {
   subscription_id: string;
   event_seq: number;
+  next_attempt_at: number;
   attempts: number;
   url: string;
   secret: string;
@@ -99,7 +108,7 @@ export class WebhookDeliverer {
     const db = options.database;
     this.statements = {
       due: db.prepare<[number, number], DueRow>(
-        `SELECT d.subscription_id, d.event_seq, d.attempts, s.url, s.secret, e.id AS event_id, e.council_code, e.type, e.payload, e.created_at
+        `SELECT d.subscription_id, d.event_seq, d.next_attempt_at, d.attempts, s.url, s.secret, e.id AS event_id, e.council_code, e.type, e.payload, e.created_at
            FROM webhook_deliveries d
            JOIN webhook_subscriptions s ON s.id = d.subscription_id
            JOIN webhook_events e ON e.seq = d.event_seq
@@ -113,6 +122,10 @@ export class WebhookDeliverer {
             WHERE d.state = 'pending' AND s.removed_at IS NULL AND s.paused_at IS NULL`,
         )
         .pluck(),
+      // Compare-and-set on next_attempt_at: of several processes that read the same due row, one wins.
+      claim: db.prepare(
+        "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE subscription_id = ? AND event_seq = ? AND state = 'pending' AND next_attempt_at = ?",
+      ),
       isActive: db.prepare<[string]>('SELECT 1 FROM webhook_subscriptions WHERE id = ? AND removed_at IS NULL AND paused_at IS NULL').pluck(),
       logAttempt: db.prepare('INSERT INTO webhook_delivery_log (subscription_id, event_id, attempt, status, error, at) VALUES (?, ?, ?, ?, ?, ?)'),
       delivery: db.prepare('UPDATE webhook_deliveries SET state = ?, attempts = ?, next_attempt_at = ?, updated_at = ? WHERE subscription_id = ? AND event_seq = ?'),
@@ -162,6 +175,7 @@ export class WebhookDeliverer {
     for (const row of due) {
       // An earlier failure in this pass may have paused the subscription.
       if (!this.statements.isActive.get(row.subscription_id)) continue;
+      if (this.settings.claimForMs > 0 && this.statements.claim.run(this.now() + this.settings.claimForMs, row.subscription_id, row.event_seq, row.next_attempt_at).changes === 0) continue;
       await this.attempt(row);
       attempted++;
     }

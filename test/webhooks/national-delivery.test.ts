@@ -178,10 +178,27 @@ describe('national webhooks', () => {
     sent = [];
     webhooks = open();
     webhooks.start();
-    await vi.advanceTimersByTimeAsync(0);
+    // The dead process's claim on it (the 10 s timeout and 5 s) runs out first: no other worker sent it meanwhile.
+    await vi.advanceTimersByTimeAsync(15_000 - 1);
+    expect(sent).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
     expect(delivered(sent).map((e) => e.disruption.title)).toEqual(['Queued, then crash']);
     await vi.advanceTimersByTimeAsync(HOUR);
     expect(sent).toHaveLength(1);
+  });
+
+  it('send each event once when several gateway workers share the database', async () => {
+    webhooks.subscriptions.add(APP, { url: 'https://app.example/hook' });
+    // A receiver that takes a while, so both workers see the delivery due before either has recorded it.
+    answer = () => new Promise((resolve) => setTimeout(() => resolve({ status: 204 }), 200));
+    const second = open();
+    webhooks.start();
+    second.start();
+    await vi.advanceTimersByTimeAsync(0);
+    for (let i = 0; i < 5; i++) log.append(event(i % 2 ? READING : BRISTOL, `Event ${i}`));
+    await vi.advanceTimersByTimeAsync(HOUR);
+    await second.close();
+    expect(delivered(sent).map((e) => e.id).sort()).toEqual(['evt-1', 'evt-2', 'evt-3', 'evt-4', 'evt-5']);
   });
 
   it('reading the log again (a cursor that did not commit) queues nothing twice', async () => {
