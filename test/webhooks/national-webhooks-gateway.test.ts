@@ -143,6 +143,7 @@ describe('national webhooks at the gateway', () => {
     for (const [method, path] of [
       ['GET', `/webhooks/${mine.id}`],
       ['GET', `/webhooks/${mine.id}/deliveries`],
+      ['POST', `/webhooks/${mine.id}/resume`],
       ['DELETE', `/webhooks/${mine.id}`],
     ]) {
       const refused = await call(path, { method, key: readingApp });
@@ -150,6 +151,10 @@ describe('national webhooks at the gateway', () => {
       expect(refused.body.error).toEqual({ code: 'NOT_FOUND', message: `You have no national webhook subscription ${mine.id}.` });
     }
     expect((await call(`/webhooks/${mine.id}`, { key: bristolApp })).status).toBe(200);
+    // Paused after failing (as the deliverer would), then resumed by its own app.
+    gateway.webhooks!.subscriptions.database.prepare('UPDATE webhook_subscriptions SET paused_at = ?, consecutive_failures = 50 WHERE id = ?').run(new Date().toISOString(), mine.id);
+    const resumed = await call(`/webhooks/${mine.id}/resume`, { method: 'POST', key: bristolApp });
+    expect([resumed.status, resumed.body.subscription.pausedAt, resumed.body.subscription.consecutiveFailures]).toEqual([200, null, 0]);
     expect((await call(`/webhooks/${mine.id}`, { method: 'DELETE', key: bristolApp })).status).toBe(204);
     expect((await call('/webhooks', { key: bristolApp })).body.subscriptions).toEqual([]);
   });

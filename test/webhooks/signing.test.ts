@@ -1,6 +1,8 @@
 // The signing scheme and the backoff schedule every Binfo webhook uses (lib/webhooks/), council or national.
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { projectPath } from '../../lib/project-path.js';
 import { retryDelayMs } from '../../lib/webhooks/deliverer.js';
 import { signWebhook, verifyWebhookSignature } from '../../lib/webhooks/signing.js';
 import { webhookUrlProblem } from '../../lib/webhooks/webhook-url.js';
@@ -20,6 +22,29 @@ describe('signing', () => {
     // A genuine request replayed ten minutes later is refused.
     expect(verifyWebhookSignature({ ...ok, nowSeconds: 1_764_547_200 + 600 })).toBe(false);
     expect(verifyWebhookSignature({ ...ok, signature: undefined })).toBe(false);
+  });
+});
+
+describe("the README's verifier for app developers", () => {
+  /** The README's snippet itself, run as an app would paste it (its import supplied). */
+  function readmeVerify(): (secret: string, headers: Record<string, string>, rawBody: string) => boolean {
+    const readme = readFileSync(projectPath('README.md'), 'utf8');
+    const snippet = /```js\n(import \{ createHmac, timingSafeEqual \} from 'node:crypto';\n\nfunction verify[\s\S]*?)```/.exec(readme)?.[1];
+    expect(snippet, 'the README has a verify snippet').toBeTruthy();
+    const body = snippet!.replace(/^import .*$/m, '');
+    return new Function('createHmac', 'timingSafeEqual', `${body}\nreturn verify;`)(createHmac, timingSafeEqual);
+  }
+
+  it('accepts what Binfo signs and refuses a changed body, another secret or an old timestamp', () => {
+    const verify = readmeVerify();
+    const body = '{"id":"evt-1","type":"disruption.published"}';
+    const now = Math.floor(Date.now() / 1000);
+    const headers = { 'binfo-timestamp': String(now), 'binfo-signature': signWebhook('whsec_app', now, body) };
+    expect(verify('whsec_app', headers, body)).toBe(true);
+    expect(verify('whsec_app', headers, body.replace('evt-1', 'evt-2'))).toBe(false);
+    expect(verify('whsec_other', headers, body)).toBe(false);
+    const old = now - 600;
+    expect(verify('whsec_app', { 'binfo-timestamp': String(old), 'binfo-signature': signWebhook('whsec_app', old, body) }, body)).toBe(false);
   });
 });
 
