@@ -106,9 +106,10 @@ export interface CouncilDataSource {
   /**
    * Optional: the council's postcodes, all of them or those within postcode areas (outward codes "RG1",
    * sectors "RG1 1", postcodes "RG1 1AA"), so the console can check an area and count exactly which
-   * addresses a disruption reaches. Absent: only full postcodes can be checked and counted.
+   * addresses a disruption reaches. Absent, or null (a wrapper whose current data cannot list them): only
+   * full postcodes can be checked and counted.
    */
-  councilPostcodes?(within?: readonly string[]): Promise<string[]>;
-  /** Optional: the ids of the council's rounds, offered when a disruption targets rounds. */
-  roundIds?(): Promise<string[]>;
+  councilPostcodes?(within?: readonly string[]): Promise<string[] | null>;
+  /** Optional: the ids of the council's rounds, offered when a disruption targets rounds; null when not known. */
+  roundIds?(): Promise<string[] | null>;
 }

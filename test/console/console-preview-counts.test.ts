@@ -87,5 +87,8 @@ describe('the preview counts exactly what a disruption changes', () => {
     // A full postcode can still be counted: its addresses are looked up directly.
     const full = await disruptionImpact({ source: withoutListing, candidate: disruption({ area: { kind: 'postcodes', postcodes: ['ZZ1 1AA'] } }), inForce: [] });
     expect(full).toMatchObject({ kind: 'counted', addresses: 2, collections: 4 });
+    // A wrapper (a refreshing adapter) whose current data cannot list its postcodes answers null.
+    const wrapperWithoutListing = Object.assign(Object.create(Object.getPrototypeOf(source)), source, { councilPostcodes: async () => null });
+    expect((await disruptionImpact({ source: wrapperWithoutListing, candidate: disruption({}), inForce: [] })).kind).toBe('not-counted');
   });
 });

@@ -110,12 +110,12 @@ async function postcodesToVisit(source: CouncilDataSource, candidate: Disruption
     const full = area.postcodes.filter((entry) => /^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$/i.test(entry.trim())).map((entry) => entry.trim().toUpperCase());
     const partial = area.postcodes.filter((entry) => !full.includes(entry.trim().toUpperCase()));
     if (partial.length === 0) return [...new Set(full)];
-    if (!source.councilPostcodes) return cannotList('the postcodes in an outward code or sector');
-    return [...new Set([...full, ...(await source.councilPostcodes(partial))])];
+    const within = (await source.councilPostcodes?.(partial)) ?? null;
+    if (within === null) return cannotList('the postcodes in an outward code or sector');
+    return [...new Set([...full, ...within])];
   }
-  if (!source.councilPostcodes) return cannotList('all its addresses');
   // Rounds: any address may be on them, so every address is visited (its round decides).
-  return source.councilPostcodes();
+  return (await source.councilPostcodes?.()) ?? cannotList('all its addresses');
 }
 
 function exampleOf(property: PropertyRecord, collection: Collection, services: Map<string, Service>): ImpactExample {

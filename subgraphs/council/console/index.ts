@@ -117,7 +117,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Handler {
     for (const service of await source.services()) byType.set(service.type, [...(byType.get(service.type) ?? []), service.name]);
     return {
       councilName: name,
-      roundIds: source.roundIds ? await source.roundIds() : null,
+      roundIds: (await source.roundIds?.()) ?? null,
       serviceTypes: [...byType.keys()],
       services: [...byType].map(([type, names]) => ({ type, names })),
       postcodeProblems: async (entries) => {
@@ -127,7 +127,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Handler {
           if (!area) continue;
           if (area.inwardPrefix.length === 3) {
             if ((await source.propertiesInPostcode(`${area.outward} ${area.inwardPrefix}`)).length === 0) problems.set(entry, `“${entry}” is not a postcode in ${name}`);
-          } else if (source.councilPostcodes && (await source.councilPostcodes([entry])).length === 0) {
+          } else if ((await source.councilPostcodes?.([entry]))?.length === 0) {
             problems.set(entry, `“${entry}” has no postcodes in ${name}`);
           }
         }

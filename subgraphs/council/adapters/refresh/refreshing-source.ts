@@ -78,6 +78,15 @@ export class RefreshingSource implements CouncilDataSource {
     return this.current().collections(property, range);
   }
 
+  /** The served data's postcodes (for the console's counts); null when that data cannot list them (per-address feeds). */
+  async councilPostcodes(within?: readonly string[]): Promise<string[] | null> {
+    return (await this.current().councilPostcodes?.(within)) ?? null;
+  }
+
+  async roundIds(): Promise<string[] | null> {
+    return (await this.current().roundIds?.()) ?? null;
+  }
+
   /** The source being served (tests, checks); throws before the first good read. */
   current(): CouncilDataSource {
     if (this.state.phase === 'serving') return this.state.current;

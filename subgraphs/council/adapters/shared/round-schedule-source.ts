@@ -3,6 +3,7 @@
 // every date (bank holidays, moves, exceptions), so adapted councils behave like the sample ones.
 import type { BankHolidayCalendar } from '../../../../domain/bank-holidays/calendar.js';
 import type { CouncilBankHolidayRules } from '../../../../domain/bank-holidays/policy.js';
+import { postcodeInArea } from '../../../../domain/disruptions/apply.js';
 import { collectionsBetween, type Round } from '../../../../domain/schedule/engine.js';
 import type { Collection, Service } from '../../../../domain/types.js';
 import { roundScheduleKey, type CouncilDataSource, type DataSourceInfo, type DataSourceKind, type DataSourceWarning, type DateRange, type PropertyRecord } from '../../data-source.js';
@@ -56,6 +57,17 @@ export class RoundScheduleSource implements CouncilDataSource {
 
   async propertiesByUprn(uprns: readonly string[]): Promise<(PropertyRecord | null)[]> {
     return uprns.map((uprn) => this.byUprn.get(uprn) ?? null);
+  }
+
+  /** Every postcode with an address in the feed, or those within postcode areas: the console counts from these. */
+  async councilPostcodes(within?: readonly string[]): Promise<string[]> {
+    const all = [...this.byPostcode.keys()];
+    return (within ? all.filter((postcode) => postcodeInArea(postcode, within)) : all).sort();
+  }
+
+  /** The feed's rounds, for disruptions that target rounds. */
+  async roundIds(): Promise<string[]> {
+    return [...this.data.rounds.keys()].sort();
   }
 
   /** Properties on the same rounds share one schedule (schedule-memo.ts). */
