@@ -17,9 +17,12 @@ export const START = 'dist/bench/start.js';
  * How `npm run start:production` runs the gateway and the councils proxy (package.json; test/performance checks
  * they agree): NODE_ENV=production and an old-generation cap. The cap bounds how far V8 lets the heap grow
  * between full collections (by default it allows about four times the live heap on a machine with this much
- * memory); the gateway's live heap, caches included, stays far below it.
+ * memory); the gateway's live heap, caches included, stays far below it. The larger young generation (32 MB
+ * semi-spaces, V8's default is 16 MB at most) lets the short-lived objects of a national fan-out (361 council
+ * answers, checked and merged) die young instead of being scavenged twice and promoted: measured with
+ * bench/ab.ts national, gateway CPU per request 0.80x, for up to ~64 MB more memory under load.
  */
-export const PRODUCTION_NODE_FLAGS = ['--max-old-space-size=512'];
+export const PRODUCTION_NODE_FLAGS = ['--max-old-space-size=512', '--max-semi-space-size=32'];
 export const PRODUCTION_ENV = { NODE_ENV: 'production' };
 
 let bundled: Promise<unknown> | undefined;
