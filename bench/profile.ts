@@ -2,7 +2,8 @@
 // profile's top functions and packages (self time) as JSON; the .cpuprofile stays for Chrome DevTools.
 //   npx tsx bench/profile.ts cold|warm|fanout|national [gateway|councils|proxy] (PROFILE_SECONDS, default 10)
 // `national` is the national query one at a time against the default council host (bench:compare's case);
-// `fanout` is the same query against a farm of councils with their own endpoints.
+// `fanout` is the same query against a farm of councils with their own endpoints. PROFILE_POSTCODES: how many
+// postcodes `cold` spreads over (500; bench:compare's bin-day case is 50).
 // Each part runs as `npm run start:production` runs it (bench/lib/topology.ts).
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +40,7 @@ const stack = await startSplitStack({
 try {
   let result;
   if (scenario === 'cold') {
-    const postcodes = spreadPostcodes(500);
+    const postcodes = spreadPostcodes(Number(process.env.PROFILE_POSTCODES ?? 500));
     let i = 0;
     result = await closedLoop({ concurrency: CONCURRENCY, durationMs: SECONDS * 1000, call: async () => (await binDayViaGateway(stack.gatewayUrl, postcodes[i++ % postcodes.length])).error });
   } else if (scenario === 'warm') {
