@@ -42,6 +42,11 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     const base = running.host.url;
     const shot = async (name: string) => {
+      // The top of the page, as a person arriving at it sees it.
+      await page.evaluate(() => {
+        (document.activeElement as HTMLElement | null)?.blur();
+        window.scrollTo(0, 0);
+      });
       await page.screenshot({ path: join(OUT, `${name}.png`) });
       console.log(`docs/console/${name}.png`);
     };
@@ -54,7 +59,7 @@ async function main(): Promise<void> {
 
     // An open-ended disruption first, for the dashboard's reminder.
     await page.goto(`${base}/console/disruptions/new`);
-    await page.check('#reason-4'); // Operational
+    await page.check('input[name="reason"][value="OPERATIONAL"]');
     await page.fill('#title', 'Garden waste collections paused');
     await page.fill('#detail', 'Crews are helping with general waste. Garden waste collections will restart as soon as we can.');
     await shot('step-1');
@@ -73,7 +78,7 @@ async function main(): Promise<void> {
 
     // A cancellation for a postcode area, to its preview.
     await page.goto(`${base}/console/disruptions/new`);
-    await page.check('#reason-3'); // Road closed
+    await page.check('input[name="reason"][value="ROAD_CLOSURE"]');
     await page.fill('#title', 'Kings Road closed: collections cancelled today');
     await Promise.all([page.waitForNavigation(), page.click('button:has-text("Continue")')]);
     await page.check('#area-2');
