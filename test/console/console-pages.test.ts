@@ -241,6 +241,10 @@ describe('hour by hour', () => {
     expect(audit).toContain('Last day: Tuesday 17 November 2026 → Friday 20 November 2026');
     expect(audit).toContain('Effect: Collections cancelled → Collections delayed by 2 days');
 
+    const same = await server.post(`/console/disruptions/${id}/effect`, { effect: 'delayed', 'delay-days': '2', confirm: 'yes' }, 'publisher');
+    expect(same.status).toBe(400);
+    expect(await textOf(same)).toContain('That is what it already says');
+
     const shorten = await server.post(`/console/disruptions/${id}/end-date`, { until: 'date', 'ends-day': '15', 'ends-month': '11', 'ends-year': '2026' }, 'publisher');
     expect(shorten.status).toBe(400);
     expect(await textOf(shorten)).toContain('The last day must be the same as or after the first day');

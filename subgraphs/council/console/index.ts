@@ -313,6 +313,11 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Handler {
       if ('error' in read) return disruptionPage(req, res, session, d, { errors: [read.error], values: { effect: kind, delayDays } });
       change = { patch: { effect: read.effect }, what: `Change what happens to collections to: ${effectWords(read.effect)} (it was: ${effectWords(d.effect)}).`, hidden: { effect: kind, 'delay-days': delayDays } };
     }
+    if (change.patch && Object.entries(change.patch).every(([key, value]) => JSON.stringify(d[key as keyof Disruption]) === JSON.stringify(value))) {
+      // Nothing would change: say so, rather than publish a "change" that changes nothing.
+      const field = action === 'effect' ? 'effect' : 'until';
+      return disruptionPage(req, res, session, d, { errors: [{ field, text: 'That is what it already says: choose something different to change it' }], values: Object.fromEntries(Object.entries(change.hidden).map(([k, v]) => [k === 'delay-days' ? 'delayDays' : k, v])) });
+    }
     if (!confirmed) {
       // One step, with a confirmation: the same form again with confirm=yes, nothing written yet.
       page(req, res, 200, 'console-confirm.njk', session, action === 'withdraw' ? 'Withdraw this disruption?' : 'Confirm the change', {
