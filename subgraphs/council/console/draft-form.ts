@@ -3,7 +3,7 @@
 // routes read the form and call these; the tests call them directly too.
 import { addDays, isIsoDate } from '../../../domain/dates.js';
 import { parsePostcodeArea, type DisruptionArea, type DisruptionEffect } from '../../../domain/disruptions/apply.js';
-import { CHANGE_REASONS, SERVICE_TYPES, type ChangeReason, type IsoDate, type ServiceType } from '../../../domain/types.js';
+import { CHANGE_REASONS, type ChangeReason, type IsoDate, type ServiceType } from '../../../domain/types.js';
 import type { DisruptionInput, DraftInput } from '../disruptions/disruption-store.js';
 
 /** The store's limits, said here so the character counts show them. */
@@ -289,5 +289,3 @@ export function dateOf(parts: DateParts): IsoDate | null {
   const date = `${parts.year}-${parts.month.padStart(2, '0')}-${parts.day.padStart(2, '0')}`;
   return isIsoDate(date) ? date : null;
 }
-
-export const ALL_SERVICE_TYPES = SERVICE_TYPES;
