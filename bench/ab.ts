@@ -2,8 +2,10 @@
 // paths are as they were at BENCH_BASELINE ("before"; default HEAD, so an uncommitted change is measured,
 // whatever else others are changing in the tree). Both run the production topology with caches off, sides
 // alternating in one run, CPU per request of each process read from /proc (as bench/compare.ts does).
-//   npx tsx bench/ab.ts national|binday [path ...]   (BENCH_BASELINE, BENCH_SECONDS=16, BENCH_ROUNDS=8)
-// Paths default to the router, resilience, council kit and host batch code.
+//   npx tsx bench/ab.ts national|binday [path ...]   (BENCH_BASELINE, BENCH_SECONDS=16, BENCH_ROUNDS=8,
+//   BENCH_CONCURRENCY: 1 for national, 16 for binday)
+// Paths default to the router, resilience, council kit and host batch code. BENCH_BEFORE_FILES="path=file,..."
+// puts a given file at a path of "before" (a file someone else is also changing: only your change reverted).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +44,9 @@ try {
       writeFileSync(target, old);
     }
   }
-  process.stderr.write(`bench:ab: before = this tree with ${[...changed, ...added].join(', ') || 'nothing'} as at ${BASELINE}\n`);
+  const overrides = (process.env.BENCH_BEFORE_FILES ?? '').split(',').filter(Boolean).map((pair) => pair.split('='));
+  for (const [path, file] of overrides) cpSync(file, join(dir, path));
+  process.stderr.write(`bench:ab: before = (${overrides.map(([path]) => path).join(', ')} given) and this tree with ${[...changed, ...added].join(', ') || 'nothing'} as at ${BASELINE}\n`);
   if (!existsSync(join(dir, 'node_modules'))) symlinkSync(projectPath('node_modules'), join(dir, 'node_modules'));
   const topology = (await import(join(dir, 'bench', 'lib', 'topology.ts'))) as typeof import('./lib/topology.js');
   const before = await topology.startSplitStack({ work, gatewayEnv: { BINFO_CACHE: 'off' } });
@@ -63,7 +67,7 @@ try {
     return async () => (await binDayViaGateway(stack.gatewayUrl, postcodes[i++ % postcodes.length])).error;
   };
   const result = await interleaved({
-    concurrency: workload === 'national' ? 1 : 16,
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? (workload === 'national' ? 1 : 16)),
     totalMs: SECONDS * 1000,
     rounds: ROUNDS,
     sides: { before: call(before), after: call(after) },
@@ -77,8 +81,8 @@ try {
       {
         workload,
         baseline: BASELINE,
-        before: { rps: result.before.rps, p50Ms: result.before.p50Ms, failures: result.before.failures, cpuMsPerRequest: b },
-        after: { rps: result.after.rps, p50Ms: result.after.p50Ms, failures: result.after.failures, cpuMsPerRequest: a },
+        before: { rps: result.before.rps, p50Ms: result.before.p50Ms, failures: result.before.failures, firstFailure: result.before.firstFailure, cpuMsPerRequest: b },
+        after: { rps: result.after.rps, p50Ms: result.after.p50Ms, failures: result.after.failures, firstFailure: result.after.firstFailure, cpuMsPerRequest: a },
         afterOverBefore: { gatewayCpu: ratio(a.gateway, b.gateway), hostCpu: ratio(a.host, b.host), rps: ratio(result.after.rps, result.before.rps), p50: ratio(result.after.p50Ms, result.before.p50Ms) },
       },
       null,

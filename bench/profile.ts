@@ -50,7 +50,8 @@ try {
   } else {
     // fanout and national: the national query, one at a time.
     const body = JSON.stringify({ query: NATIONAL_QUERY });
-    result = await closedLoop({ concurrency: 1, durationMs: SECONDS * 1000, call: async () => {
+    // PROFILE_NATIONAL_CONCURRENCY: 16 for bench:compare's loaded national case (identical queries then share council requests).
+    result = await closedLoop({ concurrency: Number(process.env.PROFILE_NATIONAL_CONCURRENCY ?? 1), durationMs: SECONDS * 1000, call: async () => {
       const { status, text } = await postJson(stack.gatewayUrl, body);
       return checkNational(status, text);
     } });

@@ -37,6 +37,7 @@ import { CouncilFailure, httpCouncilTransport, publicReason, type CouncilAnswer,
 import { checkEntity, EntityFetchPlans, type EntityCheck, type EntityFetchPlan } from './entity-selection.js';
 import { HostBatches } from './host-batch.js';
 import {
+  cloneJson,
   mergeCouncilResults,
   partitionByCouncil,
   type CouncilBatch,
@@ -345,9 +346,8 @@ export class CouncilRouterDataSource implements GraphQLDataSource {
     // The council's last invalidation is part of it: a request after an event never joins one from before it.
     const identity = `${endpoint.code}\n${endpoint.url}\n${this.invalidatedAt.get(endpoint.code) ?? ''}\n${fetch.identity}\n${identities.join('\n')}`;
     const { value, shared } = await this.inFlight.run(identity, () => this.fetchFromCouncil(endpoint, fetch, representations, keys));
-    // Only the checks are copied: the gateway merges into the entities. (A failure is shared as is: structuredClone
-    // would turn a CouncilFailure into a plain Error and lose its reason.)
-    return shared && value.ok ? { ...value, answer: { ...value.answer, checks: structuredClone(value.answer.checks) } } : value;
+    // Only the checked entities are copied: the gateway merges into them. (A failure is shared as is.)
+    return shared && value.ok ? { ...value, answer: { ...value.answer, checks: value.answer.checks.map((check) => (check.ok ? { ok: true, entity: cloneJson(check.entity) } : check)) } } : value;
   }
 
   private async fetchFromCouncil(endpoint: CouncilEndpoint, fetch: EntityFetch, representations: Representation[], keys: string[]): Promise<FetchOutcome> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeCouncilResults, partitionByCouncil, type Representation } from '../../gateway/council-router/partition.js';
+import { cloneJson, mergeCouncilResults, partitionByCouncil, type Representation } from '../../gateway/council-router/partition.js';
 
 const property = (councilCode: string, uprn: string): Representation => ({ __typename: 'Property', councilCode, uprn });
 const council = (code: string): Representation => ({ __typename: 'Council', code });
@@ -85,5 +85,23 @@ describe('mergeCouncilResults', () => {
     ]);
     expect(merged.entities).toEqual([null, { ok: true }, null]);
     expect(merged.errors.map((e) => e.path)).toEqual([['_entities', 0], ['_entities', 2]]);
+  });
+});
+
+describe('cloneJson', () => {
+  it('copies an entity all the way down, sharing no object or array with the original', () => {
+    const entity = { code: 'E06000038', services: [{ type: 'REFUSE', frequency: { description: 'Weekly' } }], n: 1, ok: true, none: null };
+    const copy = cloneJson(entity);
+    expect(copy).toEqual(entity);
+    expect(copy.services).not.toBe(entity.services);
+    expect(copy.services[0]).not.toBe(entity.services[0]);
+    expect(copy.services[0].frequency).not.toBe(entity.services[0].frequency);
+  });
+
+  it('keeps an own "__proto__" key as a key, without changing the copy\'s prototype', () => {
+    const copy = cloneJson(JSON.parse('{"__proto__": {"polluted": true}, "a": 1}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'a']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
