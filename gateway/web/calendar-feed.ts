@@ -86,7 +86,9 @@ export async function handleCalendarFeed(context: WebContext, req: IncomingMessa
   });
   sendCacheable(req, res, body, {
     'content-type': 'text/calendar; charset=utf-8',
-    'cache-control': 'public, max-age=3600',
+    // Revalidated on every fetch (cheap: an ETag and a 304), so a disruption posted a moment ago reaches a
+    // calendar app or a CDN in front at once; a cache may still serve its copy while we answer 5xx.
+    'cache-control': 'public, no-cache, stale-if-error=86400',
     'content-disposition': `attachment; filename="bin-days-${councilCode}-${uprn}.ics"`,
   });
 }

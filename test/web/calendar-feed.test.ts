@@ -91,7 +91,7 @@ describe('GET /calendar/<council>/<uprn>.ics', () => {
     const { response, text } = await fetchFeed(`/calendar/${READING}/${uprn}.ics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
-    expect(response.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect(response.headers.get('cache-control')).toBe('public, no-cache, stale-if-error=86400');
     expect(response.headers.get('etag')).toMatch(/^"[\w-]+"$/);
 
     const expected = (await graphCollections(uprn)).map((c) => ({ uid: `${READING}-${uprn}-${c.service.id}-${c.originalDate ?? c.date}@binfo`, start: c.date }));
