@@ -17,10 +17,9 @@
 // Readers keep their own cursors (a national seq) in their own tables; this log never forgets an event.
 // Several gateway processes may share the file (WAL, busy timeout); `id` is UNIQUE, so each event is
 // kept once however many of them relay it.
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { projectPath } from '../../lib/project-path.js';
+import { openDurableDatabase } from '../../lib/sqlite/durable-database.js';
 
 /** `<project>/var/national-events.sqlite`; npm start passes BINFO_EVENTS_DB's. */
 export const DEFAULT_EVENTS_DB = projectPath('var', 'national-events.sqlite');
@@ -103,23 +102,8 @@ export class NationalEventLog {
   private readonly statements;
 
   static open(path: string, options: { now?: () => number } = {}): NationalEventLog {
-    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-    const db = new Database(path);
-    try {
-      db.pragma('busy_timeout = 5000');
-      db.pragma('journal_mode = WAL');
-      // An event the gateway has acknowledged reading (its cursor moved) must survive a crash.
-      db.pragma('synchronous = FULL');
-      db.transaction(() => {
-        const version = db.pragma('user_version', { simple: true }) as number;
-        if (version > MIGRATIONS.length) throw new Error(`The national events database is at schema version ${version}, newer than this Binfo (${MIGRATIONS.length}).`);
-        for (let step = version; step < MIGRATIONS.length; step++) db.exec(MIGRATIONS[step]);
-        db.pragma(`user_version = ${MIGRATIONS.length}`);
-      }).immediate();
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    // Durable: an event the gateway has acknowledged reading (its cursor moved) must survive a crash.
+    const db = openDurableDatabase(path, { name: 'national events', migrations: MIGRATIONS });
     return new NationalEventLog(db, options.now ?? Date.now);
   }
 

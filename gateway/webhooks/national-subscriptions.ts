@@ -11,10 +11,9 @@
 //
 // The outbox tables are lib/webhooks/outbox.ts's layout, so lib/webhooks/deliverer.ts delivers from them.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { projectPath } from '../../lib/project-path.js';
+import { openDurableDatabase } from '../../lib/sqlite/durable-database.js';
 import { deliveryLogOf, resumeSubscription, WEBHOOK_OUTBOX_TABLES, type DeliveryLogEntry } from '../../lib/webhooks/outbox.js';
 import { newWebhookSecret, webhookUrlProblem } from '../../lib/webhooks/webhook-url.js';
 
@@ -75,24 +74,8 @@ const MIGRATIONS: readonly string[] = [
 
 /** Opens (creating directories and tables as needed) the national webhooks database. */
 export function openNationalWebhooksDatabase(path: string): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const db = new Database(path);
-  try {
-    db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
-    // FULL: the cursor and the deliveries it created must both survive a power cut, or neither.
-    db.pragma('synchronous = FULL');
-    db.transaction(() => {
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > MIGRATIONS.length) throw new Error(`The national webhooks database is at schema version ${version}, newer than this Binfo (${MIGRATIONS.length}).`);
-      for (let step = version; step < MIGRATIONS.length; step++) db.exec(MIGRATIONS[step]);
-      db.pragma(`user_version = ${MIGRATIONS.length}`);
-    }).immediate();
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  return db;
+  // Durable: the cursor and the deliveries it created must both survive a power cut, or neither.
+  return openDurableDatabase(path, { name: 'national webhooks', migrations: MIGRATIONS });
 }
 
 interface SubscriptionRow {

@@ -6,14 +6,13 @@
 // by this store's own writes and whenever `PRAGMA data_version` says another connection (another
 // process, the CLI, a second store on the same file) committed something.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { disruptionProblems, parsePostcodeArea, type Disruption, type DisruptionArea, type DisruptionEffect } from '../../../domain/disruptions/apply.js';
 import type { ChangeReason, IsoDate, ServiceType } from '../../../domain/types.js';
 import type { DisruptionReader } from '../subgraph.js';
 import { disruptionJson } from './disruption-json.js';
 import { projectPath } from '../../../lib/project-path.js';
+import { openDurableDatabase } from '../../../lib/sqlite/durable-database.js';
 
 /** `<project>/var/disruptions.sqlite` (resolved from this file, not the cwd); npm start passes BINFO_DISRUPTIONS_DB's. */
 export const DEFAULT_DISRUPTIONS_DB = projectPath('var', 'disruptions.sqlite');
@@ -235,32 +234,7 @@ export type WebhookEventType = 'disruption.published' | 'disruption.changed' | '
  * tokens. Shared by DisruptionStore and CouncilTokens, so both can use one connection or one each.
  */
 export function openDisruptionsDatabase(path: string): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const db = new Database(path);
-  try {
-    // Wait rather than fail when another process (the CLI, a second host) holds the write lock.
-    db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
-    // FULL: in WAL mode NORMAL may lose the last commits on power loss; an acknowledged write must survive.
-    db.pragma('synchronous = FULL');
-    migrate(db);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  return db;
-}
-
-function migrate(db: Database.Database): void {
-  // IMMEDIATE takes the write lock first, so two processes opening a new file cannot both migrate.
-  db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new Error(`The disruptions database is at schema version ${version}, newer than this Binfo (${MIGRATIONS.length}).`);
-    }
-    for (let step = version; step < MIGRATIONS.length; step++) db.exec(MIGRATIONS[step]);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  }).immediate();
+  return openDurableDatabase(path, { name: 'disruptions', migrations: MIGRATIONS });
 }
 
 interface DisruptionRow {
