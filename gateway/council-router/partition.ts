@@ -49,7 +49,7 @@ export function partitionByCouncil(representations: readonly Representation[]): 
       batch = { councilCode: code, representations: [], originalIndexes: [], identities: [], seen: new Map() };
       batches.set(code, batch);
     }
-    const identity = stableJson(representation);
+    const identity = representationIdentity(representation);
     const existing = batch.seen.get(identity);
     if (existing !== undefined) {
       batch.originalIndexes[existing].push(index);
@@ -64,6 +64,21 @@ export function partitionByCouncil(representations: readonly Representation[]): 
     batches: [...batches.values()].map(({ seen: _seen, ...batch }) => batch),
     unroutable,
   };
+}
+
+/**
+ * A representation as canonical JSON (keys sorted), as stableJson makes it. A representation's keys are
+ * usually flat and already in order (`__typename`, then `code`, or `councilCode`, `uprn`): then plain
+ * JSON.stringify gives the same text, without stableJson's arrays and sort (a national fetch has 361).
+ */
+export function representationIdentity(representation: Representation): string {
+  let previous = '';
+  for (const key in representation) {
+    const value = representation[key];
+    if (!Object.hasOwn(representation, key) || key < previous || (value !== null && typeof value === 'object') || value === undefined) return stableJson(representation);
+    previous = key;
+  }
+  return JSON.stringify(representation);
 }
 
 /** What one council answered for its batch, already checked: `entities` has one slot per distinct representation. */

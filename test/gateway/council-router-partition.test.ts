@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cloneJson, mergeCouncilResults, partitionByCouncil, type Representation } from '../../gateway/council-router/partition.js';
+import { stableJson } from '../../gateway/cache/stable-json.js';
+import { cloneJson, mergeCouncilResults, partitionByCouncil, representationIdentity, type Representation } from '../../gateway/council-router/partition.js';
 
 const property = (councilCode: string, uprn: string): Representation => ({ __typename: 'Property', councilCode, uprn });
 const council = (code: string): Representation => ({ __typename: 'Council', code });
@@ -103,5 +104,17 @@ describe('cloneJson', () => {
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(Object.keys(copy)).toEqual(['__proto__', 'a']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('representationIdentity', () => {
+  it.each([
+    ['flat, keys in order', { __typename: 'Council', code: 'E06000038' }],
+    ['flat, keys out of order', { uprn: '9', __typename: 'Property', councilCode: 'E06000038' }],
+    ['a number and a null', { __typename: 'Property', councilCode: 'E06000038', uprn: 100023, extra: null }],
+    ['nested', { __typename: 'Thing', key: { b: 1, a: [2, { d: 3, c: 4 }] } }],
+    ['quotes and unicode', { __typename: 'Council', code: 'E0"6\u2028' }],
+  ])('is stableJson\'s text: %s', (_name, representation) => {
+    expect(representationIdentity(representation as Representation)).toBe(stableJson(representation));
   });
 });
