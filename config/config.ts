@@ -150,6 +150,13 @@ export const SETTINGS = {
     default: projectPath('var', 'national-webhooks.sqlite'),
     parse: filePath,
   }),
+  webhookTargets: setting<'any' | 'public'>({
+    env: 'BINFO_WEBHOOK_TARGETS',
+    doc: "Where webhooks (the council host's and the gateway's) may be sent: `any` address (development: a receiver on 127.0.0.1), or `public` internet addresses only, refusing loopback, private networks and cloud metadata after DNS (npm run start:production sets it).",
+    format: '"any" or "public"',
+    default: 'any',
+    parse: z.enum(['any', 'public'], 'neither "any" nor "public"'),
+  }),
   cache: setting<'on' | 'off'>({
     env: 'BINFO_CACHE',
     doc: '`off` turns the entity cache and the response cache off (to measure the cold path, or to debug freshness).',

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { CouncilsProxyOptions } from '../gateway/councils-proxy/server.js';
 import type { Logger } from '../gateway/observability/logger.js';
 import type { GatewayOptions } from '../gateway/server.js';
+import { httpWebhookTransport, type WebhookTransport } from '../lib/webhooks/transport.js';
 import type { Config } from './config.js';
 
 /** The gateway's settings (npm start, `npm start -- gateway`). */
@@ -18,7 +19,7 @@ export function gatewayOptionsFrom(config: Config, logger: Logger): Partial<Gate
     redisUrl: config.redisUrl,
     queryPlanCacheMiB: config.queryPlanCacheMiB,
     events: { dbPath: config.eventsDb },
-    webhooks: { dbPath: config.webhooksDb },
+    webhooks: { dbPath: config.webhooksDb, deliverer: { transport: httpWebhookTransport({ targets: config.webhookTargets }) } },
     cors: { origins: config.corsOrigins },
     ...(config.trustProxy ? { rateLimit: { trustProxy: true } } : {}),
     metrics: { bearerToken: config.metricsToken, port: config.metricsPort },
@@ -26,6 +27,11 @@ export function gatewayOptionsFrom(config: Config, logger: Logger): Partial<Gate
     responseCache: cachingOff ? false : { ttlSeconds: config.responseCacheTtlSeconds },
     ...(cachingOff ? { router: { cache: false } } : {}),
   };
+}
+
+/** The council host's webhook deliverer (npm start, `npm start -- councils`). */
+export function councilHostWebhooksFrom(config: Config): { transport: WebhookTransport } {
+  return { transport: httpWebhookTransport({ targets: config.webhookTargets }) };
 }
 
 /** The councils proxy's settings (`npm start -- councils-proxy`). */

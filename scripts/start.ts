@@ -11,7 +11,7 @@
 //                               to the councils of councils.yaml (COUNCIL_HOST_URL); BINFO_WORKERS as above
 import '../gateway/disable-telemetry.js';
 import { ConfigError, loadConfig, unknownBinfoVariables, type Config } from '../config/config.js';
-import { councilsProxyOptionsFrom, gatewayOptionsFrom, workerCountFrom } from '../config/runtime-options.js';
+import { councilHostWebhooksFrom, councilsProxyOptionsFrom, gatewayOptionsFrom, workerCountFrom } from '../config/runtime-options.js';
 import { isClusterWorker, reportWorkerReady, startCluster } from '../gateway/cluster/cluster.js';
 import { councilDirectoryOf, readCouncilRegistryConfig, resolveCouncilEndpoints } from '../gateway/council-registry.js';
 import { startCouncilsProxy } from '../gateway/councils-proxy/server.js';
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
         councilHostConfig: config.councilHostConfig,
         councilHostEnv: process.env,
         councilHostPort: config.councilHostPort,
+        councilHostWebhooks: councilHostWebhooksFrom(config),
         gateway: { ...gatewayOptionsFrom(config, createLogger(config.logLevel)), ...edgeOptions() },
       });
       closers.push(stack.close);
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
       console.log(`  ${stack.endpoints.size} councils (embedded SAMPLE schedules, labelled as such), ${stack.data.postcodes.size.toLocaleString('en-GB')} postcodes`);
       console.log(`  directory ${stack.directory.graphqlUrl}, council host ${stack.councilHost.url}/councils/<GSS code>/graphql`);
       console.log(`  disruptions API ${stack.councilHost.url}/councils/<GSS code>/disruptions (database ${config.disruptionsDb})`);
+      console.log(`  council console ${stack.councilHost.url}/console/ (accounts: npm run console-account -- --help)`);
       console.log(`  live stream of disruption events ${stack.gateway.url}/events (log ${config.eventsDb})`);
       console.log(`\nTry:\n  curl -s ${stack.gateway.graphqlUrl} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'`);
       break;
@@ -96,6 +98,7 @@ async function main(): Promise<void> {
         port: config.councilHostPort,
         dbPath: config.disruptionsDb,
         console: { councilName: (code) => councils.get(code)?.name },
+        webhooks: councilHostWebhooksFrom(config),
       });
       closers.push(close, hostConfig.close);
       console.log(`Council host ready in ${ms()}: ${sources.length} councils at ${councilHost.url}/councils/<GSS code>/graphql`);

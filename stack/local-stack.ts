@@ -53,6 +53,8 @@ export interface LocalStackOptions {
   eventsDb?: string;
   /** The gateway's national webhook subscriptions (gateway/webhooks/); a fresh temporary file when absent, unless `gateway.webhooks` says otherwise. */
   nationalWebhooksDb?: string;
+  /** The council host's webhook deliverer settings (npm start passes the transport BINFO_WEBHOOK_TARGETS chooses). */
+  councilHostWebhooks?: Parameters<typeof startCouncilHostWithDisruptions>[0]['webhooks'];
   /** Re-read the council registry file when it changes (npm start does). */
   watchRegistry?: boolean;
   log?: (entry: Record<string, unknown>) => void;
@@ -103,6 +105,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // Tests get a fresh database each; npm start passes the persistent one.
         dbPath: options.disruptionsDb ?? join(mkdtempSync(join(tmpdir(), 'binfo-disruptions-')), 'disruptions.sqlite'),
         console: { councilName: (code) => data.councils.get(code)?.name },
+        webhooks: options.councilHostWebhooks,
         log: options.log,
       },
       options.councilHostPort,
