@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 
 /** Every POST route of the console, with fields that would change something if accepted. */
-const writeRoutes = () => [
+const writeRoutes = (): Array<{ path: string; fields: Record<string, string> }> => [
   { path: '/console/disruptions/new', fields: { reason: 'SEVERE_WEATHER', title: 'Forged' } },
   { path: '/console/templates/snow-today', fields: {} },
   { path: `/console/drafts/${readingDraft}/what`, fields: { reason: 'SEVERE_WEATHER', title: 'Forged' } },
@@ -320,7 +320,7 @@ describe('what is typed into the steps', () => {
   it('names the problem with impossible dates, years 0 and 99999, an end before the start, and odd delays; the draft is unchanged', async () => {
     const draft = await fromTemplate(pat);
     const before = host.writes();
-    const bad = [
+    const bad: Record<string, string>[] = [
       { 'starts-day': '30', 'starts-month': '2', 'starts-year': '2026' },
       { 'starts-day': '1', 'starts-month': '1', 'starts-year': '0' },
       { 'starts-day': '1', 'starts-month': '1', 'starts-year': '99999' },

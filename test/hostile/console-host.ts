@@ -91,7 +91,7 @@ export class Browser {
       method,
       redirect: 'manual',
       headers: { cookie: this.cookieHeader(), ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }), ...headers },
-      body,
+      body: body as BodyInit | undefined,
     });
     this.take(response);
     const html = await response.text();

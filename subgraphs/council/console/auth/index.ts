@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Database from 'better-sqlite3';
 import type { ConsoleAuth } from '../console-person.js';
 import { ConsoleAccounts, type LockoutSettings } from './accounts.js';
+import { PasswordCheckGate, type PasswordCheckLimits } from './password-checks.js';
 import type { ScryptCost } from './passwords.js';
 import { ConsoleSessions, csrfMatches, type SessionSettings } from './sessions.js';
 import { signInRoutes } from './sign-in-routes.js';
@@ -19,6 +20,8 @@ export interface ConsoleAuthOptions {
   passwordCost?: ScryptCost;
   lockout?: Partial<LockoutSettings>;
   sessions?: Partial<SessionSettings>;
+  /** Password checks running and queued at once (a sign-in flood is answered 429 beyond them). */
+  passwordChecks?: Partial<PasswordCheckLimits>;
   /** Signs the sign-in form's login-CSRF token; random per process when absent. */
   signInKey?: Buffer;
   /** People of councils this host does not serve cannot sign in here. */
@@ -40,7 +43,8 @@ export function createConsoleAuth(options: ConsoleAuthOptions): ConsoleAuthServi
   const accounts = new ConsoleAccounts(options.database, { now, passwordCost: options.passwordCost, lockout: options.lockout, isServed: options.isServed });
   const sessions = new ConsoleSessions(options.database, { now, settings: options.sessions });
   const signInTokens = new SignInTokens({ key: options.signInKey, now });
-  const web = signInRoutes({ accounts, sessions, signInTokens, now, log: options.log });
+  const passwordChecks = new PasswordCheckGate(options.passwordChecks);
+  const web = signInRoutes({ accounts, sessions, signInTokens, passwordChecks, now, log: options.log });
   return { accounts, sessions, sessionOf: web.sessionOf, csrfMatches, routes: web.routes, sendFormRefused: web.sendFormRefused };
 }
 

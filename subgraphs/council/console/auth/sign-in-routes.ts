@@ -12,6 +12,7 @@ import { redirect, sendHtml, sendText } from '../../../../lib/web/http.js';
 import { createTemplateEnvironment, renderTemplate } from '../../../../lib/web/templates.js';
 import type { ConsoleSession } from '../console-person.js';
 import type { ConsoleAccounts } from './accounts.js';
+import type { PasswordCheckGate } from './password-checks.js';
 import { clearedCookie, consoleCookie, cookieOf, csrfMatches, SESSION_COOKIE, type ConsoleSessions } from './sessions.js';
 import { SIGN_IN_COOKIE, SIGN_IN_TOKEN_LIFETIME_MS, type SignInTokens } from './sign-in-token.js';
 
@@ -25,12 +26,15 @@ export const CONSOLE_TEMPLATES = projectPath('subgraphs', 'council', 'console', 
 const environment = createTemplateEnvironment({ templateDirs: [CONSOLE_TEMPLATES, projectPath('lib', 'web', 'templates')] });
 
 const NO_STORE = { 'cache-control': 'no-store' };
+const PASSWORD_CHECKS_RETRY_AFTER_SECONDS = 5;
 const SERVICE_NAME = 'Binfo council console';
 
 export interface SignInRouteDeps {
   accounts: ConsoleAccounts;
   sessions: ConsoleSessions;
   signInTokens: SignInTokens;
+  /** Bounds the scrypt checks in progress; a sign-in beyond it is answered 429 without being checked. */
+  passwordChecks: PasswordCheckGate;
   now: () => number;
   log?: (entry: Record<string, unknown>) => void;
 }
@@ -131,7 +135,14 @@ export function signInRoutes(deps: SignInRouteDeps) {
       return sendSignInPage(req, res, 400, { next, email, errors, fieldErrors });
     }
 
-    const outcome = await accounts.signIn(email, password);
+    const checking = deps.passwordChecks.run(() => accounts.signIn(email, password));
+    if (!checking) {
+      deps.log?.({ level: 'warn', msg: 'console sign-in refused: too many password checks in progress' });
+      res.setHeader('retry-after', String(PASSWORD_CHECKS_RETRY_AFTER_SECONDS));
+      const text = 'Too many sign-ins are being checked right now. Wait a few seconds, then sign in again.';
+      return sendSignInPage(req, res, 429, { next, email, errors: [{ text, href: '#password' }] });
+    }
+    const outcome = await checking;
     if (!outcome.ok) {
       deps.log?.({ level: 'info', msg: 'console sign-in refused', reason: outcome.reason });
       const view: SignInView = { next, email, errors: [{ text: outcome.message, href: '#password' }], fieldErrors: { password: outcome.message } };
