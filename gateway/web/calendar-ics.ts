@@ -13,7 +13,7 @@ import ical, { ICalEventStatus, ICalEventTransparency, escape } from 'ical-gener
 import { addDays } from '../../domain/dates.js';
 import type { GraphCollection, GraphDataSource } from './graph.js';
 import { wordsFor, type Lang } from './language.js';
-import { changeSentence, collectionNote, containerWords, formatDay, type BankHoliday } from './wording.js';
+import { changeSentence, collectionNotes, containerWords, formatDay, type BankHoliday } from './wording.js';
 
 /** How often subscribed calendars should fetch again: collections move for bank holidays and disruptions. */
 export const REFRESH_INTERVAL_SECONDS = 12 * 60 * 60;
@@ -71,9 +71,7 @@ function description(collection: GraphCollection, input: CalendarInput, sample: 
   // The feed's own language for the regular date too; left to the default it came out in English in Welsh.
   const change = changeSentence(collection, (date) => formatDay(date, {}, lang), lang, input.bankHolidays ?? []);
   if (change) lines.push(`${change}.`);
-  const note = collectionNote(collection, lang);
-  if (note) lines.push(asSentence(note));
-  if (collection.disruption?.message) lines.push(asSentence(collection.disruption.message));
+  for (const text of collectionNotes(collection, lang)) lines.push(asSentence(text));
   if (collection.status === 'CANCELLED') lines.push(words.feedPutBinOutNext);
   const containers = collection.service.containers.map(containerWords);
   if (containers.length) lines.push(words.feedPutOut(containers.join(', ')));

@@ -95,6 +95,17 @@ export function collectionNote(collection: GraphCollection, lang: Lang): string 
   return collection.note;
 }
 
+/**
+ * The collection's note and its disruption's message, each once: a council kit fills a disrupted
+ * collection's note with the disruption's message, so showing both would say the same thing twice.
+ */
+export function collectionNotes(collection: GraphCollection, lang: Lang): string[] {
+  const note = collectionNote(collection, lang);
+  const message = collection.disruption?.message ?? null;
+  const same = (a: string, b: string) => a.trim().replace(/\.$/, '') === b.trim().replace(/\.$/, '');
+  return [note, message && !(note && same(note, message)) ? message : null].filter((text): text is string => Boolean(text));
+}
+
 /** What to put out, e.g. "General waste bin (grey)". */
 export function containerWords(container: { name: string; colour?: string | null }): string {
   return container.colour ? `${container.name} (${container.colour})` : container.name;

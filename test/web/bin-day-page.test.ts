@@ -257,6 +257,9 @@ describe('disruptions, cancellations and hostile council text (canned graph answ
     expect(body).toContain('<li class="binfo-collection binfo-collection--cancelled">');
     expect(body).toMatch(/<strong class="govuk-tag govuk-tag--red binfo-tag-gap">\s*Cancelled\s*<\/strong>/);
     expect(body).toContain(`Cancelled because of severe weather: ${SNOW.title}.`);
+    // In the banner, by the next grey bin and in the day-by-day list: once each, although the collection's
+    // note is the same text as the disruption's message (it was shown twice by each collection).
+    expect(body.split(SNOW.message.replace(/'/g, '&#39;')).length - 1).toBe(3);
     // The next grey bin is cancelled, so the summary also says when the one after is.
     expect(body).toContain('Then: Tuesday 8 December.');
     // Not sample data: no sample banner.

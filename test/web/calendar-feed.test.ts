@@ -233,6 +233,8 @@ describe('a cancelled collection in the feed', () => {
     expect(cancelled.summary).toBe('Cancelled: Grey bin (general waste)');
     expect(cancelled.description).toContain(SNOW.title);
     expect(cancelled.description).toContain(SNOW.message);
+    // The collection's note is the disruption's message: said once, not twice.
+    expect(cancelled.description.split(SNOW.message).length - 1).toBe(1);
     // Data from the council itself is not sample data, and is not labelled as such.
     expect(cancelled.description).not.toMatch(/sample/i);
     expect(unescapeText(property('x-wr-calname'))).toBe('Bin days: 1 Snowy Lane, Reading, RG1 1AA');

@@ -25,7 +25,8 @@ export const SNOW = {
 
 export function cannedCollections() {
   return [
-    { date: '2026-12-01', status: 'CANCELLED', originalDate: null, changeReason: 'SEVERE_WEATHER', note: null, service: grey, disruption: SNOW },
+    // As the council kit answers (domain/disruptions/apply.ts): a disrupted collection's note is the disruption's message.
+    { date: '2026-12-01', status: 'CANCELLED', originalDate: null, changeReason: 'SEVERE_WEATHER', note: SNOW.message, service: grey, disruption: SNOW },
     { date: '2026-12-03', status: 'MOVED', originalDate: '2026-12-01', changeReason: 'OPERATIONAL', note: null, service: blue, disruption: null },
     { date: '2026-12-08', status: 'SCHEDULED', originalDate: null, changeReason: null, note: null, service: grey, disruption: null },
   ];

@@ -13,7 +13,7 @@ import {
 import { externalUrl, type SafeHtml } from '../../../lib/web/html.js';
 import { sendHtml } from '../../../lib/web/http.js';
 import { bankHolidayTitle, councilName, inLanguage, languageNavigation, languageOf, wordsFor, type Lang } from '../language.js';
-import { changeSentence, collectionNote, containerWords, formatDayFrom, frequencyWords, type BankHoliday } from '../wording.js';
+import { changeSentence, collectionNotes, containerWords, formatDayFrom, frequencyWords, type BankHoliday } from '../wording.js';
 import { disruptionBanner, sampleBanner, statusTag, swatch, type DisruptionBanner, type SampleBanner, type StatusTag } from './components.js';
 import { renderPage, type Link, type PageChrome } from './render-page.js';
 
@@ -192,8 +192,7 @@ function dayWithDistance(view: AddressView, date: string): string {
 function changeDetails(view: AddressView, collection: GraphCollection): string[] {
   const lang = view.lang ?? 'en';
   const change = changeSentence(collection, (date) => formatDayFrom(view.today, date, lang), lang, view.bankHolidays ?? []);
-  const extra = [collectionNote(collection, lang), collection.disruption?.message].filter((t): t is string => Boolean(t));
-  return [...(change ? [`${change}.`] : []), ...extra];
+  return [...(change ? [`${change}.`] : []), ...collectionNotes(collection, lang)];
 }
 
 function nextByService(view: AddressView): AddressPageView['next'] {
