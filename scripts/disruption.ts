@@ -25,7 +25,7 @@ Commands:
   list             list the council's disruptions, newest first
 
 Connection:
-  --host <url>          council host (default $BINFO_COUNCIL_HOST or ${DEFAULT_HOST})
+  --host <url>          council host (default $BINFO_COUNCIL_HOST, else 127.0.0.1 at $COUNCIL_HOST_PORT as npm start uses, else ${DEFAULT_HOST})
   --council <code>      GSS code, e.g. E06000038 (default: the council the token is for)
   --token <token>       the council's token (default $BINFO_TOKEN); not needed for list
 
@@ -132,7 +132,9 @@ async function command(positionals: string[], values: Values, io: Io): Promise<n
   const [name, id, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected ${extra.map((e) => JSON.stringify(e)).join(' ')}`);
   // `||` for the environment: an empty variable means unset.
-  const host = (values.host ?? (io.env.BINFO_COUNCIL_HOST || DEFAULT_HOST)).replace(/\/+$/, '');
+  // The same port npm start gives the council host, so `COUNCIL_HOST_PORT=4102 npm run disruption …` just works.
+  const port = io.env.COUNCIL_HOST_PORT && /^\d{1,5}$/.test(io.env.COUNCIL_HOST_PORT) ? io.env.COUNCIL_HOST_PORT : null;
+  const host = (values.host ?? (io.env.BINFO_COUNCIL_HOST || (port ? `http://127.0.0.1:${port}` : DEFAULT_HOST))).replace(/\/+$/, '');
   const token = values.token ?? (io.env.BINFO_TOKEN || undefined);
   const council = councilCode(values.council, token);
   const base = `${host}/councils/${council}/disruptions`;
