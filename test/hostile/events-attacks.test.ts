@@ -3,7 +3,7 @@
 // /councils/events likewise; and the gateway's relay fed garbage by a council stream. Refusals are 4xx JSON
 // with a `code` and a sentence; garbage never reaches the national log, and the relay keeps going.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, get as httpGet, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,6 +155,42 @@ describe('/councils/events at the council host', () => {
   });
   afterAll(async () => {
     await host?.close();
+  });
+
+  /** A stream held open from `localAddress` (127.0.0.2 is another client on the same machine); its status. */
+  function holdStream(localAddress: string): Promise<{ status: number; body: string; close: () => void }> {
+    const url = new URL(host.base);
+    return new Promise((resolve, reject) => {
+      const req = httpGet({ host: url.hostname, port: url.port, path: '/councils/events', localAddress, headers: { accept: 'text/event-stream' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+          if (res.statusCode !== 200 || body.includes(': connected')) resolve({ status: res.statusCode!, body, close: () => req.destroy() });
+        });
+        res.on('end', () => resolve({ status: res.statusCode!, body, close: () => req.destroy() }));
+      });
+      req.on('error', reject);
+    });
+  }
+
+  it('bounds the streams one address holds, so an outsider cannot take every place and shut the gateway’s relay out', async () => {
+    const held = [];
+    for (let i = 0; i < 20; i++) held.push(await holdStream('127.0.0.1'));
+    expect(held.every((s) => s.status === 200)).toBe(true);
+    const refused = await holdStream('127.0.0.1');
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body).error.message).toMatch(/^You already have 20 event streams open on this host/);
+    // Another client (the gateway) still gets its stream.
+    const gatewaysStream = await holdStream('127.0.0.2');
+    expect(gatewaysStream.status).toBe(200);
+    for (const s of [...held, gatewaysStream]) s.close();
+    // Closed streams free their places.
+    const deadline = Date.now() + 5_000;
+    while (host.running.eventStreams.openStreams() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    const again = await holdStream('127.0.0.1');
+    expect(again.status).toBe(200);
+    again.close();
   });
 
   it('refuses odd resume points, unknown councils and other methods with a 4xx and a sentence', async () => {

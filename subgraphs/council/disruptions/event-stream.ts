@@ -10,7 +10,8 @@
 // follow as they are written. Without either, only new events come. New events are noticed at once for
 // this process's writes (store.onCommit) and within `pollIntervalMs` for other processes' (the CLI, a second
 // host on the file), through SQLite's data_version. Heartbeat comments every ~15 s; a bounded number of
-// streams (503 with Retry-After past it); a reader that does not read is cut off, not buffered for.
+// streams (503 with Retry-After past it), and of them per remote address (429); a reader that does not read
+// is cut off, not buffered for.
 // The events are what the council has published (drafts never appear), so the stream needs no token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../../../lib/http/apollo-handler.js';
@@ -22,6 +23,11 @@ export interface CouncilEventStreamOptions {
   isServed: (councilCode: string) => boolean;
   /** Streams open at once, across every council of the host. Default 200. */
   maxStreams?: number;
+  /**
+   * Streams open at once from one remote address (429 with Retry-After past it). Default 20: enough for a
+   * gateway's workers, and one outsider can no longer hold every place and shut the gateway's relay out.
+   */
+  maxStreamsPerClient?: number;
   /** How often to look for events written by another process. Default 1 s. */
   pollIntervalMs?: number;
   /** Heartbeat, drain timeout, retry. */
@@ -72,7 +78,9 @@ export function councilEventStreams(store: DisruptionStore, options: CouncilEven
   });
   const stopWaking = store.onCommit(() => wakeup.wake());
   const maxStreams = options.maxStreams ?? 200;
+  const maxPerClient = options.maxStreamsPerClient ?? 20;
   const open = new Set<SseConnection>();
+  const perClient = new Map<string, number>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const councilMatch = COUNCIL_EVENTS.exec(url.pathname);
@@ -95,9 +103,20 @@ export function councilEventStreams(store: DisruptionStore, options: CouncilEven
       sendJson(res, 503, { error: { message: 'Too many event streams are open on this host; try again shortly.' } }, { 'retry-after': '10' });
       return true;
     }
+    const client = req.socket.remoteAddress ?? 'unknown';
+    if ((perClient.get(client) ?? 0) >= maxPerClient) {
+      sendJson(res, 429, { error: { message: `You already have ${maxPerClient} event streams open on this host; close one (/councils/events follows every council) or try again later.` } }, { 'retry-after': '10' });
+      return true;
+    }
     const connection = new SseConnection(res, options.connection);
     open.add(connection);
-    connection.onClose(() => open.delete(connection));
+    perClient.set(client, (perClient.get(client) ?? 0) + 1);
+    connection.onClose(() => {
+      open.delete(connection);
+      const left = (perClient.get(client) ?? 1) - 1;
+      if (left <= 0) perClient.delete(client);
+      else perClient.set(client, left);
+    });
     const after = startingCursor(resume, statements.latest.get() as number);
     pumpEvents<OutboxRow>(connection, {
       after,
@@ -126,6 +145,7 @@ export function councilEventStreams(store: DisruptionStore, options: CouncilEven
       wakeup.close();
       for (const connection of open) connection.close();
       open.clear();
+      perClient.clear();
     },
   };
 }
