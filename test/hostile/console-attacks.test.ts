@@ -463,3 +463,48 @@ describe('sent twice, or many times at once', () => {
     expect((await new Browser(host.base).signIn('target@reading.gov.uk')).status).toBe(429);
   });
 });
+
+describe('the sign-in form, sent as no page would', () => {
+  it('refuses huge, marked-up and missing fields, forms without or with another browser’s login token, and other encodings, with a 4xx sentence', async () => {
+    const sessionsBefore = host.running.store.database.prepare('SELECT count(*) FROM console_sessions').pluck().get();
+    const form = async () => {
+      const browser = new Browser(host.base);
+      const page = await browser.get('/console/sign-in');
+      return { browser, csrf: hiddenCsrf(page.html)! };
+    };
+    const send = (browser: Browser, fields: Record<string, string>) => browser.request('POST', '/console/sign-in', new URLSearchParams(fields).toString());
+
+    const markup = '"><script>alert(1)</script>@reading.gov.uk';
+    let { browser, csrf } = await form();
+    const marked = await send(browser, { csrf, email: markup, password: 'whatever it is' });
+    refusedWithASentence(marked, 401);
+    expect(marked.html).not.toContain('<script>alert(1)');
+    expect(marked.html).toContain('&lt;script&gt;');
+
+    ({ browser, csrf } = await form());
+    refusedWithASentence(await send(browser, { csrf, email: 'e'.repeat(30_000), password: 'p'.repeat(30_000) }), 401);
+    ({ browser, csrf } = await form());
+    refusedWithASentence(await send(browser, { csrf, email: '', password: '' }), 400);
+    ({ browser, csrf } = await form());
+    refusedWithASentence(await send(browser, { csrf, email: 'eddie@reading.gov.uk', password: `${PASSWORD}${'x'.repeat(64 * 1024)}` }), 413);
+
+    // Another browser's login token (both are validly signed), none at all, and a forged one.
+    const other = await form();
+    ({ browser, csrf } = await form());
+    refusedWithASentence(await send(browser, { csrf: other.csrf, email: 'eddie@reading.gov.uk', password: PASSWORD }), 403);
+    refusedWithASentence(await send(new Browser(host.base), { csrf, email: 'eddie@reading.gov.uk', password: PASSWORD }), 403);
+    const forged = `${'A'.repeat(22)}.${Date.now()}.${'B'.repeat(43)}`;
+    const forger = new Browser(host.base);
+    forger.cookies.set('__Host-binfo-console-sign-in', forged);
+    refusedWithASentence(await send(forger, { csrf: forged, email: 'eddie@reading.gov.uk', password: PASSWORD }), 403);
+    ({ browser, csrf } = await form());
+    refusedWithASentence(await browser.request('POST', '/console/sign-in', JSON.stringify({ csrf, email: 'eddie@reading.gov.uk', password: PASSWORD }), { 'content-type': 'application/json' }), 415);
+    refusedWithASentence(await browser.request('POST', '/console/sign-in', `csrf=${csrf}&email=eddie%40reading.gov.uk&password=x`, { 'content-type': 'multipart/form-data; boundary=x' }), 415);
+    // A next= too long to be a console page is dropped, not followed or echoed.
+    const long = await new Browser(host.base).get(`/console/sign-in?next=/console/${'a'.repeat(3000)}`);
+    expect(long.status).toBe(200);
+    expect(long.html).not.toContain('a'.repeat(3000));
+
+    expect(host.running.store.database.prepare('SELECT count(*) FROM console_sessions').pluck().get()).toBe(sessionsBefore);
+  });
+});
