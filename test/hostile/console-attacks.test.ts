@@ -207,6 +207,12 @@ describe('odd ids, paths and methods', () => {
         }
       }
     }
+    // POST (with a valid token) to the read-only pages: 405 with Allow, as for the other methods.
+    for (const path of ['/console/', '/console/audit', `/console/disruptions/${openEnded}`, `/console/drafts/${readingDraft}/preview`]) {
+      const answer = await pat.post(path, { confirm: 'yes' });
+      refusedWithASentence(answer, 405);
+      expect(answer.headers.get('allow'), `POST ${path}`).toBe('GET, HEAD');
+    }
     // Without a session too: the sign-in page, never an error.
     for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'DELETE']) {
       const answer = await new Browser(host.base).request(method, '/console/audit', method === 'GET' || method === 'HEAD' ? undefined : 'a=b');

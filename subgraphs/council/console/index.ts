@@ -434,6 +434,8 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Handler {
         options.log?.({ level: 'error', msg: 'console page failed', path: url.pathname, error: String(error) });
       }
       const shown = known ?? new PageError(500, 'Sorry, something went wrong', 'The page could not be shown. Nothing you did caused this. Try again in a minute; what was saved before is still there.');
+      // Every page that refuses a method here is read-only (the dashboard, the audit trail, a disruption's page).
+      if (shown.status === 405 && !res.headersSent) res.setHeader('allow', 'GET, HEAD');
       if (!res.headersSent) page(req, res, shown.status, 'console-problem.njk', session, shown.title, { message: shown.message });
     }
     return true;
