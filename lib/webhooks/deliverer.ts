@@ -1,9 +1,11 @@
 // The webhook deliverer: takes due rows from an outbox (outbox.ts), POSTs them signed, and records every
 // attempt. A failed attempt is retried with capped, jittered exponential backoff until the event is
 // `retryForMs` old (24 h by default), then marked failed; a subscription failing `pauseAfterFailures` times in
-// a row is paused until resumed. The clock, the jitter's randomness and the HTTP transport are injected, so
-// all of this is tested with fake timers and no sleeps. Several processes on one database may each send an
-// event: at-least-once, never lost; the receiver dedupes by the event id.
+// a row is paused until resumed. Each subscription's deliveries go in order, one at a time, and different
+// subscriptions' side by side, so a receiver that never answers delays only itself. The clock, the jitter's
+// randomness and the HTTP transport are injected, so all of this is tested with fake timers and no sleeps.
+// Several processes on one database may each send an event: at-least-once, never lost; the receiver dedupes
+// by the event id.
 import type Database from 'better-sqlite3';
 import { signWebhook, WEBHOOK_HEADERS } from './signing.js';
 import { fetchTransport, type WebhookTransport } from './transport.js';
@@ -89,6 +91,8 @@ export class WebhookDeliverer {
   private readonly log: (entry: Record<string, unknown>) => void;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** Subscriptions with attempts under way: each is worked through on its own, so a stuck receiver holds up only itself. */
+  private readonly inFlight = new Map<string, Promise<void>>();
   private again = false;
   private stopped = true;
   private readonly statements;
@@ -107,12 +111,14 @@ export class WebhookDeliverer {
     };
     const db = options.database;
     this.statements = {
-      due: db.prepare<[number, number], DueRow>(
+      // Subscriptions already being worked on (a JSON list) are left out, so their rows cannot fill the batch.
+      due: db.prepare<[number, string, number], DueRow>(
         `SELECT d.subscription_id, d.event_seq, d.next_attempt_at, d.attempts, s.url, s.secret, e.id AS event_id, e.council_code, e.type, e.payload, e.created_at
            FROM webhook_deliveries d
            JOIN webhook_subscriptions s ON s.id = d.subscription_id
            JOIN webhook_events e ON e.seq = d.event_seq
           WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND s.removed_at IS NULL AND s.paused_at IS NULL
+            AND d.subscription_id NOT IN (SELECT value FROM json_each(?))
           ORDER BY d.next_attempt_at, d.event_seq
           LIMIT ?`,
       ),
@@ -159,9 +165,14 @@ export class WebhookDeliverer {
     this.stopped = true;
     this.clearTimer();
     await this.running;
+    await Promise.all(this.inFlight.values());
   }
 
-  /** One pass: attempts every due delivery (up to batchSize); returns how many were attempted. */
+  /**
+   * One pass: starts the due deliveries (up to batchSize) of every subscription not already being worked on,
+   * each subscription's in order, different subscriptions side by side; returns how many rows it started.
+   * Resolves once they are started, not done: one receiver's timeouts must not hold up everyone else's events.
+   */
   async deliverDue(): Promise<number> {
     if (this.options.collect) {
       try {
@@ -170,16 +181,35 @@ export class WebhookDeliverer {
         this.log({ level: 'error', msg: 'webhook outbox could not collect new events', error: String(error) });
       }
     }
-    const due = this.statements.due.all(this.now(), this.settings.batchSize);
-    let attempted = 0;
+    const due = this.statements.due.all(this.now(), JSON.stringify([...this.inFlight.keys()]), this.settings.batchSize);
+    const bySubscription = new Map<string, DueRow[]>();
     for (const row of due) {
-      // An earlier failure in this pass may have paused the subscription.
-      if (!this.statements.isActive.get(row.subscription_id)) continue;
+      const rows = bySubscription.get(row.subscription_id);
+      if (rows) rows.push(row);
+      else bySubscription.set(row.subscription_id, [row]);
+    }
+    let started = 0;
+    for (const [subscriptionId, rows] of bySubscription) {
+      started += rows.length;
+      const work = this.attemptInOrder(rows)
+        .catch((error) => this.log({ level: 'error', msg: 'webhook delivery failed', subscription: subscriptionId, error: String(error) }))
+        .finally(() => {
+          this.inFlight.delete(subscriptionId);
+          // It may have more due now (beyond this batch, or retries): look again.
+          this.wake();
+        });
+      this.inFlight.set(subscriptionId, work);
+    }
+    return started;
+  }
+
+  private async attemptInOrder(rows: DueRow[]): Promise<void> {
+    for (const row of rows) {
+      // An earlier failure may have paused the subscription.
+      if (this.stopped || !this.statements.isActive.get(row.subscription_id)) return;
       if (this.settings.claimForMs > 0 && this.statements.claim.run(this.now() + this.settings.claimForMs, row.subscription_id, row.event_seq, row.next_attempt_at).changes === 0) continue;
       await this.attempt(row);
-      attempted++;
     }
-    return attempted;
   }
 
   private async loop(): Promise<void> {
@@ -194,9 +224,18 @@ export class WebhookDeliverer {
       this.log({ level: 'error', msg: 'webhook delivery pass failed', error: String(error) });
     }
     if (this.stopped) return;
-    const nextDue = this.statements.nextDue.get() as number | null;
+    let nextDue: number | null;
+    try {
+      nextDue = this.statements.nextDue.get() as number | null;
+    } catch (error) {
+      // The outbox cannot be read just now: look again at the next poll rather than never.
+      this.log({ level: 'error', msg: 'webhook outbox could not be read', error: String(error) });
+      nextDue = null;
+    }
     const now = this.now();
-    const delay = Math.max(0, Math.min(this.settings.pollIntervalMs, nextDue === null ? Infinity : nextDue - now));
+    // What is due now is being attempted (each subscription wakes the deliverer when it is done): poll as usual.
+    const dueNowIsUnderWay = nextDue !== null && nextDue <= now && this.inFlight.size > 0;
+    const delay = dueNowIsUnderWay ? this.settings.pollIntervalMs : Math.max(0, Math.min(this.settings.pollIntervalMs, nextDue === null ? Infinity : nextDue - now));
     this.timer = setTimeout(() => {
       this.timer = null;
       this.wake();
