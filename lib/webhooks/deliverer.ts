@@ -37,6 +37,8 @@ export interface WebhookDelivererOptions {
   pollIntervalMs?: number;
   /** Attempts per pass. Default 50. */
   batchSize?: number;
+  /** Subscriptions being delivered to at once (each one's deliveries in turn). Default 100. */
+  concurrency?: number;
   /**
    * For several processes on one database (the gateway's workers): each delivery is claimed for this long
    * just before its attempt, so only one process sends it; one that dies mid-attempt leaves it to the others
@@ -55,6 +57,7 @@ export const WEBHOOK_DEFAULTS = {
   pauseAfterFailures: 50,
   pollIntervalMs: 1_000,
   batchSize: 50,
+  concurrency: 100,
   claimForMs: 0,
 };
 
@@ -190,6 +193,8 @@ export class WebhookDeliverer {
     }
     let started = 0;
     for (const [subscriptionId, rows] of bySubscription) {
+      // The rest wait for a place: each subscription that finishes wakes the deliverer.
+      if (this.inFlight.size >= this.settings.concurrency) break;
       started += rows.length;
       const work = this.attemptInOrder(rows)
         .catch((error) => this.log({ level: 'error', msg: 'webhook delivery failed', subscription: subscriptionId, error: String(error) }))

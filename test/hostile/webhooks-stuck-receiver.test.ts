@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebhookDeliverer } from '../../lib/webhooks/deliverer.js';
 import { READING, startHostileHost, type HostileHost } from './console-host.js';
 
 const TIMEOUT_MS = 1_500;
@@ -73,5 +74,40 @@ describe('a receiver that never answers', () => {
     while (heard.length < before + 5 && Date.now() < published + 15_000) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(heard.length - before).toBe(5);
     expect(heard[heard.length - 1].at - published).toBeLessThan(TIMEOUT_MS * 0.66);
+  });
+});
+
+describe('many receivers that never answer', () => {
+  it('are attempted at most `concurrency` at a time; the others wait their turn, then go', async () => {
+    const quiet = await startHostileHost();
+    const requests: Array<{ url: string; answer: (status: number) => void }> = [];
+    const deliverer = new WebhookDeliverer({
+      database: quiet.running.store.database,
+      concurrency: 2,
+      pollIntervalMs: 20,
+      transport: ({ url }) => new Promise((resolve) => requests.push({ url, answer: (status) => resolve({ status }) })),
+    });
+    try {
+      for (let i = 0; i < 5; i++) quiet.running.subscriptions.add(READING, `https://app${i}.example/hook`);
+      quiet.running.store.create(READING, { title: 'Snow', reason: 'SEVERE_WEATHER', message: null, serviceTypes: null, area: { kind: 'council' }, effect: { kind: 'cancelled' }, startsOn: '2026-12-01', endsOn: '2026-12-01', url: null }, { kind: 'cli' });
+      deliverer.start();
+      const until = async (count: number) => {
+        const deadline = Date.now() + 5_000;
+        while (requests.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      };
+      await until(2);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(requests).toHaveLength(2);
+      requests[0].answer(204);
+      await until(3);
+      expect(requests).toHaveLength(3);
+      for (const r of requests) r.answer(204);
+      await until(5);
+      for (const r of requests) r.answer(204);
+      expect(new Set(requests.map((r) => r.url)).size).toBe(5);
+    } finally {
+      await deliverer.stop();
+      await quiet.close();
+    }
   });
 });
