@@ -351,6 +351,29 @@ describe('what is typed into the steps', () => {
     expect(host.writes()).toEqual(before);
   });
 
+  it('names the problem with impossible changes to a published disruption (end dates, effects), and changes nothing', async () => {
+    const before = host.writes();
+    const bad: Array<[string, Record<string, string>]> = [
+      ['end-date', { until: 'date', 'ends-day': '30', 'ends-month': '2', 'ends-year': '2031' }],
+      ['end-date', { until: 'date', 'ends-day': '1', 'ends-month': '1', 'ends-year': '2000' }],
+      ['end-date', { until: 'date', 'ends-day': '', 'ends-month': '', 'ends-year': '' }],
+      ['end-date', { until: 'sometime' }],
+      ['effect', { effect: 'delayed', 'delay-days': '1e9' }],
+      ['effect', { effect: 'delayed', 'delay-days': '-1' }],
+      ['effect', { effect: 'delayed', 'delay-days': '2.5' }],
+      ['effect', { effect: '<b>gone</b>' }],
+    ];
+    for (const [action, fields] of bad) {
+      for (const confirm of ['yes', '']) {
+        const answer = await pat.post(`/console/disruptions/${openEnded}/${action}`, { ...fields, confirm });
+        refusedWithASentence(answer, 400);
+        expect(answer.html).toContain('There is a problem');
+        expect(answer.html).not.toContain('<b>gone</b>');
+      }
+    }
+    expect(host.writes()).toEqual(before);
+  });
+
   it('accepts far-off real dates (0001, 9999) without breaking the preview, the publish or the disruption page', async () => {
     for (const year of ['0001', '9999']) {
       const draft = await fromTemplate(pat);
@@ -379,6 +402,9 @@ describe('what is typed into the steps', () => {
     const lines = Array.from({ length: 10_000 }, (_, i) => `RG${(i % 30) + 1} ${i % 10}`).join('\n');
     const manyPostcodes = await pat.post(`/console/drafts/${readingDraft}/where`, { area: 'postcodes', postcodes: lines });
     refusedWithASentence(manyPostcodes);
+    const shortLines = await pat.post(`/console/drafts/${readingDraft}/where`, { area: 'postcodes', postcodes: Array.from({ length: 10_000 }, () => 'RG1').join('\n') });
+    refusedWithASentence(shortLines, 400);
+    expect(shortLines.html).toContain('Enter at most 1,000 postcodes, outward codes or sectors (there are 10,000)');
     const bigForm = await pat.post(`/console/drafts/${readingDraft}/what`, { reason: 'OPERATIONAL', title: 'x', detail: 'x'.repeat(1_000_000) });
     refusedWithASentence(bigForm, 413);
     // A form that is not urlencoded.
