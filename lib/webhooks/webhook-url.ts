@@ -7,6 +7,9 @@ export const WEBHOOK_URL_MAX_LENGTH = 2000;
 /** Why `url` cannot receive webhooks, or null when it can: http(s) only, no credentials in it. */
 export function webhookUrlProblem(url: unknown): string | null {
   if (typeof url !== 'string' || url.length > WEBHOOK_URL_MAX_LENGTH) return `url must be an http(s) address of at most ${WEBHOOK_URL_MAX_LENGTH} characters`;
+  // The URL parser would quietly drop line breaks and tabs, but the stored text keeps them (and an operator's
+  // terminal would act on escape codes in it when listing subscriptions).
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(url) || url.trim() !== url) return 'url must not contain line breaks, tabs or other control characters, or start or end with a space';
   let parsed: URL;
   try {
     parsed = new URL(url);
