@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { SseParser, SseProtocolError, type ParsedSseEvent } from '../../lib/http/sse.js';
 import { GSS_CODE_PATTERN } from '../../contracts/council.js';
+import { CHANGE_REASONS, SERVICE_TYPES } from '../../domain/types.js';
 import { hostEventsUrl, type CouncilEndpoint } from '../council-registry.js';
 import { DISRUPTION_EVENT_TYPES, type NationalEventLog } from './national-event-log.js';
 
@@ -28,13 +29,40 @@ export function eventSourcesOf(endpoints: ReadonlyMap<string, CouncilEndpoint>):
   return sources;
 }
 
-/** The data of one event, as a council stream sends it (the webhook body). Extra fields are ignored. */
+const text = (max: number) => z.string().max(max);
+const isoDate = z.iso.date();
+const timestamp = z.iso.datetime({ offset: true });
+const webUrl = z.url({ protocol: /^https?$/ }).max(2000);
+
+/**
+ * A disruption as a council stream sends it (the disruptions API's shape), checked field by field: what apps
+ * receive from the national stream and national webhooks is the standard's shape, whatever a council sends.
+ * Unknown fields are dropped, not passed on.
+ */
+const DisruptionData = z.object({
+  id: z.string().min(1).max(200),
+  councilCode: z.string().regex(GSS_CODE_PATTERN),
+  title: z.string().min(1).max(200),
+  reason: z.enum(CHANGE_REASONS),
+  message: text(2000).nullable(),
+  serviceTypes: z.array(z.enum(SERVICE_TYPES)).max(SERVICE_TYPES.length).nullable(),
+  area: z.union([z.literal('council'), z.object({ postcodes: z.array(text(10)).max(1000) }), z.object({ rounds: z.array(text(100)).max(1000) })]),
+  effect: z.union([z.literal('cancelled'), z.literal('leave-out'), z.object({ delayedDays: z.number().int().min(1).max(31) })]),
+  startsOn: isoDate,
+  endsOn: isoDate.nullable(),
+  url: webUrl.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  withdrawnAt: timestamp.nullable(),
+});
+
+/** The data of one event, as a council stream sends it (the webhook body). Extra fields are dropped. */
 const CouncilEventData = z.object({
   id: z.string().min(1).max(200),
   type: z.enum(DISRUPTION_EVENT_TYPES),
   councilCode: z.string().regex(GSS_CODE_PATTERN),
-  createdAt: z.iso.datetime({ offset: true }),
-  disruption: z.looseObject({ id: z.string().min(1).max(200), councilCode: z.string() }),
+  createdAt: timestamp,
+  disruption: DisruptionData,
 });
 
 export interface BackoffOptions {

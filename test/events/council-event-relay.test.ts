@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CouncilEndpoint } from '../../gateway/council-registry.js';
 import { CouncilEventRelay, eventSourcesOf, reconnectDelayMs } from '../../gateway/events/council-event-relay.js';
 import { NationalEventLog } from '../../gateway/events/national-event-log.js';
+import { disruptionJsonFixture } from '../support/disruption-json.js';
 
 const READING = 'E06000038';
 const BRISTOL = 'E06000023';
@@ -31,7 +32,7 @@ const eventData = (e: SourceEvent) =>
     type: e.type ?? 'disruption.published',
     councilCode: e.councilCode,
     createdAt: '2026-12-01T08:00:00.000Z',
-    disruption: { id: `d-${e.seq}`, councilCode: e.disruptionCouncil ?? e.councilCode, title: `Disruption ${e.seq}` },
+    disruption: disruptionJsonFixture(`d-${e.seq}`, e.disruptionCouncil ?? e.councilCode),
   });
 
 /** A council host's stream we control: it replays from Last-Event-ID, records what each connection asked, and ends each connection after sending. */
@@ -116,6 +117,26 @@ describe('the council event relay', () => {
     await until(() => log.latestSeq() === 3);
     expect(JSON.parse(log.readAfter(2, 10)[0].payload)).toMatchObject({ id: 'd-3', councilCode: READING });
     expect(log.sourceCursor(source.url)).toBe(3);
+  });
+
+  it('passes on the standard disruption only: fields a council adds are dropped, and a disruption breaking the standard drops the event', async () => {
+    const source = await fakeSource();
+    const event = (seq: number, disruption: Record<string, unknown>) =>
+      JSON.stringify({ id: `evt-${seq}`, type: 'disruption.published', councilCode: READING, createdAt: '2026-12-01T08:00:00.000Z', disruption, tracking: 'https://evil.example/' });
+    source.events.push(
+      { seq: 1, councilCode: READING, data: event(1, { ...disruptionJsonFixture('d-1', READING), html: '<script>', internalNotes: 'not for apps' }) },
+      { seq: 2, councilCode: READING, data: event(2, disruptionJsonFixture('d-2', READING, { url: 'javascript:alert(1)' })) },
+      { seq: 3, councilCode: READING, data: event(3, disruptionJsonFixture('d-3', READING, { effect: { delayedDays: 400 } })) },
+      { seq: 4, councilCode: READING, data: event(4, disruptionJsonFixture('d-4', READING, { reason: 'ALIENS' })) },
+      { seq: 5, councilCode: READING, data: event(5, disruptionJsonFixture('d-5', READING, { title: 'x'.repeat(201) })) },
+      { seq: 6, councilCode: READING },
+    );
+    const { log, logged } = await relayOver(source, [READING]);
+    await until(() => log.latestSeq() === 2);
+    const relayed = log.readAfter(0, 10).map((e) => JSON.parse(e.payload));
+    expect(relayed.map((d) => d.id)).toEqual(['d-1', 'd-6']);
+    expect(Object.keys(relayed[0]).sort()).toEqual(Object.keys(disruptionJsonFixture('d-1', READING)).sort());
+    expect(logged.filter((entry) => entry.msg === 'council event dropped: not a disruption event')).toHaveLength(4);
   });
 
   it('resumes after a restart from the cursor kept in the log file', async () => {

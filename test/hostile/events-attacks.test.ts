@@ -16,6 +16,7 @@ import { startGateway, type RunningGateway } from '../../gateway/server.js';
 import { loadSupergraph } from '../../gateway/supergraph.js';
 import { openStream, type TestStream } from '../events/sse-client.js';
 import { rawBytes, READING, startHostileHost, type HostileHost } from './console-host.js';
+import { disruptionJsonFixture } from '../support/disruption-json.js';
 
 const BRISTOL = 'E06000023';
 const STACK_TRACE = /at .+\(.*:\d+:\d+\)|node:internal|\.ts:\d+/;
@@ -214,7 +215,7 @@ describe('/councils/events at the council host', () => {
 
 describe('a council stream sending garbage to the gateway’s relay', () => {
   const good = (seq: number, councilCode = READING) =>
-    `id: ${seq}\nevent: disruption.published\ndata: ${JSON.stringify({ id: `good-${seq}`, type: 'disruption.published', councilCode, createdAt: '2026-12-01T08:00:00.000Z', disruption: { id: `d-${seq}`, councilCode } })}\n\n`;
+    `id: ${seq}\nevent: disruption.published\ndata: ${JSON.stringify({ id: `good-${seq}`, type: 'disruption.published', councilCode, createdAt: '2026-12-01T08:00:00.000Z', disruption: disruptionJsonFixture(`d-${seq}`, councilCode) })}\n\n`;
 
   async function garbageSource(send: (res: ServerResponse, connection: number) => void) {
     let connections = 0;
@@ -250,7 +251,11 @@ describe('a council stream sending garbage to the gateway’s relay', () => {
       res.write('id: -5\n' + good(2).split('\n').slice(1).join('\n'));
       res.write('id: 3\ndata: {not json\n\n');
       res.write('id: 4\ndata: null\n\n');
-      res.write('id: 5\ndata: {"__proto__":{"polluted":true},"id":"x","type":"disruption.published","councilCode":"E06000038","createdAt":"2026-12-01T08:00:00Z","disruption":{"id":"d","councilCode":"E06000038","__proto__":{"polluted":true}}}\n\n');
+      // Well-formed, with "__proto__" keys at the top and in the disruption (written as text: an object literal would not keep them).
+      const polluting = JSON.stringify({ id: 'x', type: 'disruption.published', councilCode: READING, createdAt: '2026-12-01T08:00:00Z', disruption: disruptionJsonFixture('d', READING) })
+        .replace(/^\{/, '{"__proto__":{"polluted":true},')
+        .replace('"disruption":{', '"disruption":{"__proto__":{"polluted":true},');
+      res.write(`id: 5\ndata: ${polluting}\n\n`);
       res.write(good(6, BRISTOL));
       res.write(`id: 7\nevent: disruption.withdrawn\ndata: ${JSON.stringify({ id: 'mismatch', type: 'disruption.published', councilCode: READING, createdAt: '2026-12-01T08:00:00Z', disruption: { id: 'd', councilCode: READING } })}\n\n`);
       res.write(`id: 8\ndata: ${JSON.stringify({ id: 'x'.repeat(201), type: 'disruption.published', councilCode: READING, createdAt: 'yesterday', disruption: {} })}\n\n`);
