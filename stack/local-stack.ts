@@ -147,11 +147,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     registry,
     close: async () => {
       registry.close();
-      await hostConfig?.close();
-      await gateway.close();
-      await Promise.all([directory.close(), calendar.close(), councilHostWithDisruptions.close()]);
+      await slowCloseNamed('the council host configuration', () => hostConfig?.close());
+      await slowCloseNamed('the gateway', () => gateway.close());
+      await Promise.all([
+        slowCloseNamed('the directory', () => directory.close()),
+        slowCloseNamed('the calendar', () => calendar.close()),
+        slowCloseNamed('the council host', () => councilHostWithDisruptions.close()),
+      ]);
     },
   };
+}
+
+/** Runs one part's close, and says which part it is when it takes more than a few seconds (a hang on shutdown names itself). */
+async function slowCloseNamed(part: string, close: () => Promise<unknown> | undefined): Promise<void> {
+  const warning = setTimeout(() => console.warn(`Binfo: closing ${part} is taking more than 5 seconds.`), 5_000);
+  warning.unref();
+  try {
+    await close();
+  } finally {
+    clearTimeout(warning);
+  }
 }
 
 async function startCouncilHostPreferringPort(options: Parameters<typeof startCouncilHostWithDisruptions>[0], port: number | undefined) {
