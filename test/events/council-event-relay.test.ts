@@ -215,6 +215,28 @@ describe('the council event relay', () => {
   });
 });
 
+describe('stopping', () => {
+  it('stops at once while connected to a quiet stream, without waiting for its next heartbeat', async () => {
+    let open: ServerResponse | null = null;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': connected\n\n');
+      open = res; // then nothing: the next heartbeat would be 15 s away
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/councils/events`;
+    const log = NationalEventLog.open(':memory:');
+    const relay = new CouncilEventRelay({ endpoints: endpointsFor(url, [READING]), log, invalidate: () => {} });
+    cleanups.push(() => log.close(), () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+    relay.start();
+    await until(() => relay.status().some((source) => source.connected));
+    const started = Date.now();
+    await relay.stop();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(open).not.toBeNull();
+  });
+});
+
 describe('reconnecting', () => {
   it('doubles the delay up to the cap, with jitter between half and all of it', () => {
     const options = { baseMs: 1000, capMs: 8000 };
