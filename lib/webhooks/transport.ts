@@ -81,8 +81,12 @@ export function httpWebhookTransport(options: { targets: WebhookTargets }): Webh
       const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
       if (isIP(host) && !isPublicAddress(host)) throw new WebhookTargetRefused(host);
     }
-    const response = await undiciFetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs), dispatcher });
-    await discardBody(response.body);
+    // Aborted when we stop reading the answer, not only at the timeout: a connection with unread answer left in
+    // it is then closed, never handed to the next delivery (which would wait behind the rest of that answer).
+    const done = new AbortController();
+    const response = await undiciFetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.any([done.signal, AbortSignal.timeout(timeoutMs)]), dispatcher });
+    const readToEnd = await discardBody(response.body);
+    if (!readToEnd) done.abort();
     return { status: response.status };
   };
 }
@@ -92,16 +96,18 @@ export const MAX_DISCARDED_ANSWER_BYTES = 64 * 1024;
 
 /**
  * Reads the answer's body and keeps none of it. Not `arrayBuffer()`: a receiver answering with an endless body
- * grew the sender's memory by ~290 MB in 2 s on loopback, until the timeout (10 s by default) stopped it.
+ * grew the sender's memory by ~290 MB in 2 s on loopback, until the timeout (10 s by default) stopped it. True when
+ * the whole answer was read (the connection may then be reused).
  */
-async function discardBody(body: AsyncIterable<Uint8Array> | null): Promise<void> {
-  if (!body) return;
+async function discardBody(body: AsyncIterable<Uint8Array> | null): Promise<boolean> {
+  if (!body) return true;
   let bytes = 0;
   try {
-    // Leaving the loop early cancels the stream, closing that one connection.
-    for await (const chunk of body) if ((bytes += chunk.byteLength) > MAX_DISCARDED_ANSWER_BYTES) break;
+    for await (const chunk of body) if ((bytes += chunk.byteLength) > MAX_DISCARDED_ANSWER_BYTES) return false;
+    return true;
   } catch {
     /* an answer cut short (timeout, reset) still had its status */
+    return false;
   }
 }
 
