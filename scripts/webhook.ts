@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, SETTINGS } from '../config/config.js';
 import { NationalSubscriptions, NationalWebhookError } from '../gateway/webhooks/national-subscriptions.js';
 import { WebhookNotFoundError, WebhookSubscriptions, WebhookUrlError } from '../subgraphs/council/disruptions/webhooks.js';
+import { CLIENT_NAME_SHAPE } from '../gateway/limits/api-keys.js';
 
 const USAGE = `Usage:
   npm run webhook -- add <GSS code> <url> [--db <path>]     register a URL; prints its signing secret (shown once)
@@ -110,7 +111,7 @@ function national(command: string, owner: string, arg: string | undefined, optio
     err('webhook: --councils is given when adding a subscription.');
     return 2;
   }
-  if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(owner)) {
+  if (!CLIENT_NAME_SHAPE.test(owner)) {
     err(`webhook: ${JSON.stringify(owner)} is not a client name as npm run api-key issues them (e.g. reading-my-area).`);
     return 2;
   }

@@ -6,6 +6,7 @@
 // exponential backoff and resumed with Last-Event-ID (the cursor kept in the national log, so a restarted
 // gateway resumes too; the log de-duplicates replays by the council's event id).
 import { z } from 'zod';
+import { backoffDelayMs } from '../../lib/backoff.js';
 import { SseParser, SseProtocolError, type ParsedSseEvent } from '../../lib/http/sse.js';
 import { GSS_CODE_PATTERN } from '../../contracts/council.js';
 import { CHANGE_REASONS, SERVICE_TYPES } from '../../domain/types.js';
@@ -14,16 +15,23 @@ import { DISRUPTION_EVENT_TYPES, type NationalEventLog } from './national-event-
 
 export type Log = (entry: Record<string, unknown>) => void;
 
+/** The stream that may speak for this council, if any. */
+function eventStreamOf(endpoint: CouncilEndpoint | undefined): string | undefined {
+  if (!endpoint?.eventsUrl) return undefined;
+  // A council moved off its shared host (to an endpoint of its own) is no longer spoken for by the host's stream.
+  const host = endpoint.sharedHost;
+  if (host && host.councilUrl !== endpoint.url && endpoint.eventsUrl === hostEventsUrl(host.batchUrl)) return undefined;
+  return endpoint.eventsUrl;
+}
+
 /** Which councils each stream may speak for, from the registry as it is now. */
 export function eventSourcesOf(endpoints: ReadonlyMap<string, CouncilEndpoint>): Map<string, Set<string>> {
   const sources = new Map<string, Set<string>>();
   for (const endpoint of endpoints.values()) {
-    if (!endpoint.eventsUrl) continue;
-    // A council moved off its shared host (to an endpoint of its own) is no longer spoken for by the host's stream.
-    const host = endpoint.sharedHost;
-    if (host && host.councilUrl !== endpoint.url && endpoint.eventsUrl === hostEventsUrl(host.batchUrl)) continue;
-    let councils = sources.get(endpoint.eventsUrl);
-    if (!councils) sources.set(endpoint.eventsUrl, (councils = new Set()));
+    const url = eventStreamOf(endpoint);
+    if (!url) continue;
+    let councils = sources.get(url);
+    if (!councils) sources.set(url, (councils = new Set()));
     councils.add(endpoint.code);
   }
   return sources;
@@ -72,10 +80,9 @@ export interface BackoffOptions {
   capMs?: number;
 }
 
-/** Delay before reconnect attempt `failures` (1, 2, …): base·2^(n-1) capped, then "equal jitter". */
+/** Delay before reconnect attempt `failures` (1, 2, …): lib/backoff.ts's doubling with equal jitter. */
 export function reconnectDelayMs(failures: number, options: Required<BackoffOptions>, random: () => number): number {
-  const ceiling = Math.min(options.capMs, options.baseMs * 2 ** Math.min(Math.max(failures, 1) - 1, 30));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  return backoffDelayMs(failures, options.baseMs, options.capMs, random);
 }
 
 export interface CouncilEventRelayOptions {
@@ -290,8 +297,8 @@ class SourceFollower {
       return false;
     }
     const data = parsed.data;
-    const servedHere = eventSourcesOf(this.options.endpoints).get(this.url);
-    if (!servedHere?.has(data.councilCode) || data.disruption.councilCode !== data.councilCode || (event.event !== 'message' && event.event !== data.type)) {
+    // One lookup in the live registry (keyed by council code), not a rebuild of every stream's councils per event.
+    if (eventStreamOf(this.options.endpoints.get(data.councilCode)) !== this.url || data.disruption.councilCode !== data.councilCode || (event.event !== 'message' && event.event !== data.type)) {
       // Another council's data from this stream would let one council (or a compromised host) change another's answers.
       this.logger({ level: 'warn', msg: `council event dropped: council ${data.councilCode} is not served by this stream according to the registry`, seq, councilCode: data.councilCode, eventId: data.id });
       return false;

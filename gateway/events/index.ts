@@ -7,7 +7,7 @@ import { CouncilEventRelay, type CouncilEventRelayOptions } from './council-even
 import { NationalEventLog } from './national-event-log.js';
 import { EVENTS_PATH, nationalStream, type NationalStreamOptions } from './national-stream.js';
 
-export { DEFAULT_EVENTS_DB, NationalEventLog, type NationalEvent, type NationalEventInput } from './national-event-log.js';
+export { NationalEventLog, type NationalEvent, type NationalEventInput } from './national-event-log.js';
 export { CouncilEventRelay } from './council-event-relay.js';
 
 export interface GatewayEventsOptions {

@@ -18,11 +18,8 @@
 // Several gateway processes may share the file (WAL, busy timeout); `id` is UNIQUE, so each event is
 // kept once however many of them relay it.
 import type Database from 'better-sqlite3';
-import { projectPath } from '../../lib/project-path.js';
 import { openDurableDatabase } from '../../lib/sqlite/durable-database.js';
-
-/** `<project>/var/national-events.sqlite`; npm start passes BINFO_EVENTS_DB's. */
-export const DEFAULT_EVENTS_DB = projectPath('var', 'national-events.sqlite');
+import { webhookBody } from '../../lib/webhooks/deliverer.js';
 
 export const DISRUPTION_EVENT_TYPES = ['disruption.published', 'disruption.changed', 'disruption.withdrawn'] as const;
 export type DisruptionEventType = (typeof DISRUPTION_EVENT_TYPES)[number];
@@ -52,7 +49,7 @@ export interface NationalEvent {
 
 /** `{"id","type","councilCode","createdAt","disruption"}`: the same body as a council's stream and webhooks. */
 export function nationalEventBody(event: NationalEvent): string {
-  return `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"councilCode":${JSON.stringify(event.councilCode)},"createdAt":${JSON.stringify(event.occurredAt)},"disruption":${event.payload}}`;
+  return webhookBody({ ...event, createdAt: event.occurredAt });
 }
 
 const MIGRATIONS: readonly string[] = [

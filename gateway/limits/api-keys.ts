@@ -20,7 +20,8 @@ import { projectPath } from '../../lib/project-path.js';
 export const DEFAULT_API_KEYS_DB = projectPath('var', 'api-keys.sqlite');
 
 const KEY_SHAPE = /^binfo_key_[A-Za-z0-9_-]{43}$/;
-const NAME_SHAPE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+/** What a client's name may be: it appears in logs, metrics and the webhook CLI. */
+export const CLIENT_NAME_SHAPE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 export interface VerifiedApiKey {
   /** The client's name given at issue: safe to log, and its rate-limit bucket. */
@@ -67,7 +68,7 @@ export class ApiKeyStore implements ApiKeyVerifier {
 
   /** A new key for the client `name`. The key is returned here once and never stored: show it, then forget it. */
   issue(name: string): string {
-    if (!NAME_SHAPE.test(name)) throw new Error(`${JSON.stringify(name)} is not a usable client name: lower-case letters, digits, ".", "_" and "-", at most 63, e.g. reading-my-area.`);
+    if (!CLIENT_NAME_SHAPE.test(name)) throw new Error(`${JSON.stringify(name)} is not a usable client name: lower-case letters, digits, ".", "_" and "-", at most 63, e.g. reading-my-area.`);
     const key = `binfo_key_${randomBytes(32).toString('base64url')}`;
     this.statements.insert.run(hashOf(key), name, new Date().toISOString());
     return key;

@@ -149,7 +149,7 @@ export class ResponseCache {
     this.inFlight.set(key, flight);
     try {
       const { captured: answer, freshness } = await execution;
-      const reusableUntil = this.invalidatedSince([...freshness.councils], startedAt) ? undefined : this.reusableUntil(answer, freshness);
+      const reusableUntil = this.invalidatedSince(freshness.councils, startedAt) ? undefined : this.reusableUntil(answer, freshness);
       if (reusableUntil !== undefined) this.maybeStore(key, answer, freshness, reusableUntil, startedAt);
       send(res, answer, 'miss', reusableUntil === undefined ? undefined : reusableUntil - this.now());
     } finally {
@@ -209,7 +209,7 @@ export class ResponseCache {
   }
 
   /** Whether any of these councils' data changed at or after `since`; one comparison when nothing changed since. */
-  private invalidatedSince(councils: StoredResponse['councils'], since: number): boolean {
+  private invalidatedSince(councils: Iterable<readonly [string, unknown]>, since: number): boolean {
     if (this.lastInvalidation < since) return false;
     for (const [code] of councils) if ((this.invalidatedAt.get(code) ?? -Infinity) >= since) return true;
     return false;

@@ -12,13 +12,11 @@
 // The outbox tables are lib/webhooks/outbox.ts's layout, so lib/webhooks/deliverer.ts delivers from them.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { projectPath } from '../../lib/project-path.js';
 import { openDurableDatabase } from '../../lib/sqlite/durable-database.js';
 import { deliveryLogOf, resumeSubscription, WEBHOOK_OUTBOX_TABLES, type DeliveryLogEntry } from '../../lib/webhooks/outbox.js';
 import { newWebhookSecret, webhookUrlProblem } from '../../lib/webhooks/webhook-url.js';
+import { isGssCode } from '../../contracts/council.js';
 
-/** `<project>/var/national-webhooks.sqlite`; npm start passes BINFO_WEBHOOKS_DB's. */
-export const DEFAULT_NATIONAL_WEBHOOKS_DB = projectPath('var', 'national-webhooks.sqlite');
 
 /** What this module reads of the gateway's national event log (gateway/events/national-event-log.ts). */
 export interface NationalEventSource {
@@ -47,7 +45,6 @@ export class NationalWebhookError extends Error {
   }
 }
 
-const GSS_CODE = /^[A-Z]\d{8}$/;
 /** Enough for any app; a bound so one API key cannot make the gateway a request amplifier. */
 export const MAX_SUBSCRIPTIONS_PER_OWNER = 20;
 const COLLECT_BATCH = 500;
@@ -238,7 +235,7 @@ function councilFilter(value: unknown, isKnownCouncil: (code: string) => boolean
   }
   const problems: string[] = [];
   for (const code of value) {
-    if (typeof code !== 'string' || !GSS_CODE.test(code)) problems.push(`${JSON.stringify(code)} is not a GSS council code such as E06000038`);
+    if (!isGssCode(code)) problems.push(`${JSON.stringify(code)} is not a GSS council code such as E06000038`);
     else if (!isKnownCouncil(code)) problems.push(`${code} is not a council Binfo knows`);
   }
   if (problems.length > 0) throw new NationalWebhookError('invalid', `councils: ${problems.join('; ')}.`);

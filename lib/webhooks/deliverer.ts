@@ -9,6 +9,7 @@
 import type Database from 'better-sqlite3';
 import { signWebhook, WEBHOOK_HEADERS } from './signing.js';
 import { fetchTransport, type WebhookTransport } from './transport.js';
+import { backoffDelayMs } from '../backoff.js';
 
 export interface WebhookDelivererOptions {
   /** Holds the outbox tables (outbox.ts). */
@@ -61,11 +62,8 @@ export const WEBHOOK_DEFAULTS = {
   claimForMs: 0,
 };
 
-/** Delay before attempt `failedAttempts + 1`: base·2^(n-1) capped, then "equal jitter" (between half and all of it). */
-export function retryDelayMs(failedAttempts: number, baseMs: number, capMs: number, random: () => number): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(failedAttempts - 1, 40));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
+/** Delay before attempt `failedAttempts + 1` (lib/backoff.ts). */
+export const retryDelayMs = backoffDelayMs;
 
 interface DueRow {
   subscription_id: string;

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CouncilTokens } from '../../subgraphs/council/disruptions/council-tokens.js';
-import { verifyWebhookSignature, WebhookSubscriptions } from '../../subgraphs/council/disruptions/webhooks.js';
+import { verifyWebhookSignature } from '../../lib/webhooks/signing.js';
+import { WebhookSubscriptions } from '../../subgraphs/council/disruptions/webhooks.js';
 import { killAllHostChildren, killHard, startHostChild } from '../support/council-host-child.js';
 
 const READING = 'E06000038';

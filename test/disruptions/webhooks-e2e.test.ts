@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadShippedBankHolidays } from '../../subgraphs/calendar/load-bank-holidays.js';
 import { startCouncilHostWithDisruptions, type CouncilHostWithDisruptions } from '../../subgraphs/council/disruptions/run-council-host.js';
-import { fetchTransport } from '../../subgraphs/council/disruptions/webhooks.js';
+import { fetchTransport } from '../../lib/webhooks/transport.js';
 import { FixtureCouncilSource } from '../support/fixture-council-source.js';
 
 const READING = 'E06000038';

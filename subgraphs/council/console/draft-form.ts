@@ -1,10 +1,11 @@
 // The three steps of posting a disruption as forms: what each step's fields mean, the problem with each
 // one in words (GOV.UK's error summary and messages), and what a complete draft is. No HTTP here: the
 // routes read the form and call these; the tests call them directly too.
-import { addDays, isIsoDate } from '../../../domain/dates.js';
+import { addDays, isIsoDate, startOfIsoWeek } from '../../../domain/dates.js';
 import { parsePostcodeArea, type DisruptionArea, type DisruptionEffect } from '../../../domain/disruptions/apply.js';
 import { CHANGE_REASONS, type ChangeReason, type IsoDate, type ServiceType } from '../../../domain/types.js';
 import type { DisruptionInput, DraftInput } from '../disruptions/disruption-store.js';
+import { field } from '../../../lib/web/forms.js';
 
 /** The store's limits, said here so the character counts show them. */
 export const TITLE_MAX = 200;
@@ -67,7 +68,7 @@ export function whatValues(input: DraftInput): WhatValues {
 }
 
 export function readWhat(fields: URLSearchParams): StepOutcome<WhatValues> {
-  const values: WhatValues = { reason: text(fields, 'reason'), title: text(fields, 'title'), detail: text(fields, 'detail') };
+  const values: WhatValues = { reason: field(fields, 'reason'), title: field(fields, 'title'), detail: field(fields, 'detail') };
   const errors: FieldError[] = [];
   if (!CHANGE_REASONS.includes(values.reason as ChangeReason)) errors.push({ field: 'reason', text: 'Select what happened' });
   if (values.title === '') errors.push({ field: 'title', text: 'Enter a title residents will read, for example “Snow: collections cancelled today”' });
@@ -97,7 +98,7 @@ export function areaEntries(textarea: string): string[] {
 }
 
 export async function readWhere(fields: URLSearchParams, facts: CouncilFacts): Promise<StepOutcome<WhereValues>> {
-  const values: WhereValues = { area: text(fields, 'area'), postcodes: fields.get('postcodes') ?? '', rounds: fields.getAll('rounds').map((r) => r.trim()).filter(Boolean) };
+  const values: WhereValues = { area: field(fields, 'area'), postcodes: fields.get('postcodes') ?? '', rounds: fields.getAll('rounds').map((r) => r.trim()).filter(Boolean) };
   const errors: FieldError[] = [];
   let area: DisruptionArea | null = null;
   if (values.area === 'council') {
@@ -145,9 +146,9 @@ export function readWhen(fields: URLSearchParams, facts: Pick<CouncilFacts, 'ser
   const values: WhenValues = {
     starts: dateParts(fields, 'starts'),
     ends: dateParts(fields, 'ends'),
-    effect: text(fields, 'effect'),
-    delayDays: text(fields, 'delay-days'),
-    services: text(fields, 'services'),
+    effect: field(fields, 'effect'),
+    delayDays: field(fields, 'delay-days'),
+    services: field(fields, 'services'),
     serviceTypes: fields.getAll('serviceTypes'),
   };
   const errors: FieldError[] = [];
@@ -259,18 +260,13 @@ export function templateInput(name: TemplateName, today: IsoDate): DisruptionInp
 
 /** The Sunday ending the week (Monday to Sunday) that holds `date`. */
 export function endOfWeek(date: IsoDate): IsoDate {
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
-  return addDays(date, weekday === 0 ? 0 : 7 - weekday);
+  return addDays(startOfIsoWeek(date), 6);
 }
 
 // ---- Helpers ---------------------------------------------------------------------------------------------------
 
-function text(fields: URLSearchParams, name: string): string {
-  return (fields.get(name) ?? '').trim();
-}
-
-function dateParts(fields: URLSearchParams, prefix: string): DateParts {
-  return { day: text(fields, `${prefix}-day`), month: text(fields, `${prefix}-month`), year: text(fields, `${prefix}-year`) };
+export function dateParts(fields: URLSearchParams, prefix: string): DateParts {
+  return { day: field(fields, `${prefix}-day`), month: field(fields, `${prefix}-month`), year: field(fields, `${prefix}-year`) };
 }
 
 function partsOf(date: IsoDate | null): DateParts {

@@ -28,6 +28,7 @@ import { scheduleStore, withScheduleMemo } from '../schedule-memo.js';
 import type { ConsoleAuth, ConsolePerson, ConsoleSession } from './console-person.js';
 import {
   completeInput,
+  dateParts,
   effectOf,
   endDateOf,
   firstIncompleteStep,
@@ -57,8 +58,6 @@ export interface ConsoleRoutesOptions {
   /** The councils this host serves; a person of another council sees nothing. */
   sources: Iterable<CouncilDataSource>;
   auth: ConsoleAuth;
-  /** Sign-in's own routes (/console/sign-in, /console/sign-out), tried first when given. */
-  signInRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   /** The council's name for headings and messages; its GSS code when absent. */
   councilName?: (councilCode: string) => string | undefined;
   /** Injected so "today" and the review reminder are tested without waiting. */
@@ -289,7 +288,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Handler {
       change = { patch: null, what: 'Withdraw it: collections go back to their usual days, and residents stop seeing the notice.', hidden: {} };
     } else if (action === 'end-date') {
       const until = fields.get('until') ?? '';
-      const ends = { day: (fields.get('ends-day') ?? '').trim(), month: (fields.get('ends-month') ?? '').trim(), year: (fields.get('ends-year') ?? '').trim() };
+      const ends = dateParts(fields, 'ends');
       let endsOn: IsoDate | null = null;
       if (until === 'date') {
         const read = endDateOf(ends, d.startsOn);
@@ -411,7 +410,6 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Handler {
 
   return async (req, res, url) => {
     if (url.pathname !== '/console' && !url.pathname.startsWith('/console/')) return false;
-    if (options.signInRoutes && (await options.signInRoutes(req, res, url))) return true;
     const session = auth.sessionOf(req);
     if (!session) {
       req.resume();

@@ -17,7 +17,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../../../lib/http/apollo-handler.js';
 import { pumpEvents, resumePointOf, SseConnection, startingCursor, Wakeup, type SseConnectionOptions } from '../../../lib/http/sse.js';
 import type { DisruptionStore } from './disruption-store.js';
-import { webhookBody } from './webhooks.js';
+import { webhookBody } from '../../../lib/webhooks/deliverer.js';
 
 export interface CouncilEventStreamOptions {
   isServed: (councilCode: string) => boolean;

@@ -9,7 +9,8 @@ import { disruptionRoutes } from './disruption-api.js';
 import { DEFAULT_DISRUPTIONS_DB, DisruptionStore } from './disruption-store.js';
 import { councilEventStreams, type CouncilEventStreamOptions, type CouncilEventStreams } from './event-stream.js';
 import { webhookRoutes } from './webhook-api.js';
-import { WebhookDeliverer, WebhookSubscriptions, type WebhookDelivererOptions } from './webhooks.js';
+import { WebhookDeliverer, type WebhookDelivererOptions } from '../../../lib/webhooks/deliverer.js';
+import { WebhookSubscriptions } from './webhooks.js';
 
 export interface CouncilHostWithDisruptionsOptions {
   sources: Iterable<CouncilDataSource>;

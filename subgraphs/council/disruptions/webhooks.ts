@@ -11,11 +11,6 @@ import { deliveryLogOf, resumeSubscription, type DeliveryLogEntry } from '../../
 import { newWebhookSecret, webhookUrlProblem } from '../../../lib/webhooks/webhook-url.js';
 import { openDisruptionsDatabase } from './disruption-store.js';
 
-// What callers here used before the deliverer moved to lib/webhooks/ (named, so this file's surface stays small).
-export { signWebhook, verifyWebhookSignature, WEBHOOK_HEADERS } from '../../../lib/webhooks/signing.js';
-export { fetchTransport, type WebhookRequest, type WebhookTransport } from '../../../lib/webhooks/transport.js';
-export { retryDelayMs, WEBHOOK_DEFAULTS, webhookBody, WebhookDeliverer, type WebhookDelivererOptions } from '../../../lib/webhooks/deliverer.js';
-export { webhookUrlProblem, type DeliveryLogEntry };
 
 // ---- Subscriptions -------------------------------------------------------------------------------
 
