@@ -11,7 +11,8 @@
 // own subscriptions: another app's id answers 404, as a missing one does. Refusals are JSON
 // `{ "error": { "code", "message" } }` with a sentence saying what to do.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EdgeErrorCode, readBody, RequestBodyTooLarge, sendJson } from '../../lib/http/apollo-handler.js';
+import { EdgeErrorCode, sendJson } from '../../lib/http/apollo-handler.js';
+import { answerJsonApi, ApiRefusal as Refusal, methodNotAllowed as notAllowed, readBodyWithin } from '../../lib/http/json-api.js';
 import { ErrorCode } from '../../schema/error-codes.js';
 import type { ApiKeyVerifier } from '../limits/api-keys.js';
 import { NationalWebhookError, type NationalSubscriptions } from './national-subscriptions.js';
@@ -41,17 +42,6 @@ export interface WebhookRoutesOptions {
   log?: (entry: Record<string, unknown>) => void;
 }
 
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
 /** Answers a /webhooks request and returns true; false (nothing sent) for any other path. */
 export function webhookRoutes(options: WebhookRoutesOptions): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
   const { subscriptions } = options;
@@ -75,13 +65,7 @@ export function webhookRoutes(options: WebhookRoutesOptions): (req: IncomingMess
   }
 
   async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-    let text: string;
-    try {
-      text = await readBody(req, BODY_LIMIT_BYTES);
-    } catch (error) {
-      if (error instanceof RequestBodyTooLarge) throw new Refusal(413, WebhookApiErrorCode.PAYLOAD_TOO_LARGE, `The body is larger than ${BODY_LIMIT_BYTES} bytes.`);
-      throw error;
-    }
+    const text = await readBodyWithin(req, BODY_LIMIT_BYTES);
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -133,14 +117,12 @@ export function webhookRoutes(options: WebhookRoutesOptions): (req: IncomingMess
   return async (req, res, url) => {
     const match = PATH.exec(url.pathname);
     if (!match) return false;
-    try {
-      await route(req, res, match[1] ? decodeURIComponent(match[1]) : null, match[2]);
-    } catch (error) {
-      const refusal = error instanceof Refusal ? error : refusalFor(error);
-      if (!refusal) log({ level: 'error', msg: 'national webhook request failed', error: String(error) });
-      const shown = refusal ?? new Refusal(500, WebhookApiErrorCode.INTERNAL_SERVER_ERROR, 'Something went wrong managing webhooks; list them to see what was saved.');
-      sendJson(res, shown.status, { error: { code: shown.code, message: shown.message } }, { ...NO_STORE, ...shown.headers });
-    }
+    await answerJsonApi(res, () => route(req, res, match[1] ? decodeURIComponent(match[1]) : null, match[2]), {
+      refusalOf: refusalFor,
+      internalMessage: 'Something went wrong managing webhooks; list them to see what was saved.',
+      logFailure: (error) => log({ level: 'error', msg: 'national webhook request failed', error: String(error) }),
+      headers: NO_STORE,
+    });
     return true;
   };
 }
@@ -155,6 +137,3 @@ function refusalFor(error: unknown): Refusal | null {
   return null;
 }
 
-function notAllowed(allow: string): Refusal {
-  return new Refusal(405, WebhookApiErrorCode.METHOD_NOT_ALLOWED, `Use ${allow} here.`, { allow });
-}

@@ -8,7 +8,8 @@
 //
 // Every route needs the token: a subscription's URL is the app's business, not the public's.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, RequestBodyTooLarge, sendJson } from '../../../lib/http/apollo-handler.js';
+import { sendJson } from '../../../lib/http/apollo-handler.js';
+import { answerJsonApi, ApiRefusal as Refusal, methodNotAllowed as notAllowed, readBodyWithin } from '../../../lib/http/json-api.js';
 import type { CouncilTokens } from './council-tokens.js';
 import { DisruptionApiErrorCode, type ExtraRoutes } from './disruption-api.js';
 import { WebhookNotFoundError, WebhookUrlError, type WebhookSubscriptions } from './webhooks.js';
@@ -21,17 +22,6 @@ export interface WebhookRoutesOptions {
 const PATH = /^\/councils\/([^/]+)\/webhooks(?:\/([^/]+)(\/resume)?)?\/?$/;
 const GSS_CODE = /^[A-Z]\d{8}$/;
 const BODY_LIMIT_BYTES = 8 * 1024;
-
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
 
 export function webhookRoutes(subscriptions: WebhookSubscriptions, tokens: CouncilTokens, options: WebhookRoutesOptions): ExtraRoutes {
   const log = (entry: Record<string, unknown>) => {
@@ -59,13 +49,7 @@ export function webhookRoutes(subscriptions: WebhookSubscriptions, tokens: Counc
   }
 
   async function urlFromBody(req: IncomingMessage): Promise<string> {
-    let text: string;
-    try {
-      text = await readBody(req, BODY_LIMIT_BYTES);
-    } catch (error) {
-      if (error instanceof RequestBodyTooLarge) throw new Refusal(413, DisruptionApiErrorCode.PAYLOAD_TOO_LARGE, `The body is larger than ${BODY_LIMIT_BYTES} bytes.`);
-      throw error;
-    }
+    const text = await readBodyWithin(req, BODY_LIMIT_BYTES);
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -111,27 +95,19 @@ export function webhookRoutes(subscriptions: WebhookSubscriptions, tokens: Counc
   return async (req, res, url) => {
     const match = PATH.exec(url.pathname);
     if (!match) return false;
-    try {
-      await route(req, res, decodeURIComponent(match[1]), match[2] ? decodeURIComponent(match[2]) : null, Boolean(match[3]));
-    } catch (error) {
-      const refusal =
-        error instanceof Refusal
-          ? error
-          : error instanceof WebhookUrlError
-            ? new Refusal(400, DisruptionApiErrorCode.BAD_USER_INPUT, error.message)
-            : error instanceof WebhookNotFoundError
-              ? new Refusal(404, DisruptionApiErrorCode.NOT_FOUND, error.message)
-              : error instanceof URIError
-                ? new Refusal(404, DisruptionApiErrorCode.NOT_FOUND, 'The address is not valid.')
-                : null;
-      if (!refusal) log({ level: 'error', msg: 'webhook request failed', error: String(error) });
-      const shown = refusal ?? new Refusal(500, DisruptionApiErrorCode.INTERNAL_SERVER_ERROR, 'Something went wrong managing webhooks; list them to see what was saved.');
-      sendJson(res, shown.status, { error: { code: shown.code, message: shown.message } }, shown.headers);
-    }
+    await answerJsonApi(res, () => route(req, res, decodeURIComponent(match[1]), match[2] ? decodeURIComponent(match[2]) : null, Boolean(match[3])), {
+      refusalOf: (error) =>
+        error instanceof WebhookUrlError
+          ? new Refusal(400, DisruptionApiErrorCode.BAD_USER_INPUT, error.message)
+          : error instanceof WebhookNotFoundError
+            ? new Refusal(404, DisruptionApiErrorCode.NOT_FOUND, error.message)
+            : error instanceof URIError
+              ? new Refusal(404, DisruptionApiErrorCode.NOT_FOUND, 'The address is not valid.')
+              : null,
+      internalMessage: 'Something went wrong managing webhooks; list them to see what was saved.',
+      logFailure: (error) => log({ level: 'error', msg: 'webhook request failed', error: String(error) }),
+    });
     return true;
   };
 }
 
-function notAllowed(allow: string): Refusal {
-  return new Refusal(405, DisruptionApiErrorCode.METHOD_NOT_ALLOWED, `Use ${allow} here.`, { allow });
-}
