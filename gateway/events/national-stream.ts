@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EdgeErrorCode, graphqlErrorBody, sendJson } from '../../lib/http/apollo-handler.js';
 import { answerPreflight, applyCors, type CorsOptions } from '../../lib/http/cors.js';
-import { pumpEvents, resumePointOf, SseConnection, startingCursor, Wakeup, type SseConnectionOptions } from '../../lib/http/sse.js';
+import { pumpEvents, resumePointOf, SseConnection, startingCursor, StreamPlaces, versionChanged, Wakeup, type SseConnectionOptions } from '../../lib/http/sse.js';
 import { GSS_CODE_PATTERN } from '../../contracts/council.js';
 import { ErrorCode } from '../../schema/error-codes.js';
 import { nationalEventBody, type NationalEvent, type NationalEventLog } from './national-event-log.js';
@@ -47,22 +47,10 @@ export interface NationalStream {
 const RETRY_AFTER_SECONDS = '30';
 
 export function nationalStream(options: NationalStreamOptions): NationalStream {
-  let seenDataVersion = options.log.dataVersion();
-  const wakeup = new Wakeup({
-    intervalMs: options.pollIntervalMs ?? 1000,
-    changedElsewhere: () => {
-      const version = options.log.dataVersion();
-      const changed = version !== seenDataVersion;
-      seenDataVersion = version;
-      return changed;
-    },
-  });
+  const wakeup = new Wakeup({ intervalMs: options.pollIntervalMs ?? 1000, changedElsewhere: versionChanged(() => options.log.dataVersion()) });
   const stopWaking = options.log.onAppend(() => wakeup.wake());
-  const maxStreams = options.maxStreams ?? 1000;
-  const maxPerClient = options.maxStreamsPerClient ?? 10;
+  const places = new StreamPlaces({ max: options.maxStreams ?? 1000, maxPerClient: options.maxStreamsPerClient ?? 10 });
   const maxCouncils = options.maxCouncils ?? 400;
-  const open = new Set<SseConnection>();
-  const perClient = new Map<string, number>();
 
   const refuse = (res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}) =>
     sendJson(res, status, graphqlErrorBody(message, code), headers);
@@ -84,25 +72,19 @@ export function nationalStream(options: NationalStreamOptions): NationalStream {
       return refuse(res, 400, 'Last-Event-ID (or ?after=) must be the whole-number id of an event this stream sent.', ErrorCode.BAD_USER_INPUT);
     }
     const client = options.clientOf(req);
-    if (open.size >= maxStreams) {
+    const full = places.refusalFor(client);
+    if (full === 'full') {
       return refuse(res, 503, 'Too many people are following the live stream right now; try again shortly.', ErrorCode.RATE_LIMITED, { 'retry-after': RETRY_AFTER_SECONDS });
     }
-    if ((perClient.get(client) ?? 0) >= maxPerClient) {
-      return refuse(res, 429, `You already have ${maxPerClient} live streams open; close one (one stream can follow many councils) or try again later.`, ErrorCode.RATE_LIMITED, {
+    if (full === 'client') {
+      return refuse(res, 429, `You already have ${places.limits.maxPerClient} live streams open; close one (one stream can follow many councils) or try again later.`, ErrorCode.RATE_LIMITED, {
         'retry-after': RETRY_AFTER_SECONDS,
       });
     }
 
     // The CORS headers applyCors set are on `res` already; writeHead keeps them.
     const connection = new SseConnection(res, options.connection);
-    open.add(connection);
-    perClient.set(client, (perClient.get(client) ?? 0) + 1);
-    connection.onClose(() => {
-      open.delete(connection);
-      const left = (perClient.get(client) ?? 1) - 1;
-      if (left <= 0) perClient.delete(client);
-      else perClient.set(client, left);
-    });
+    places.add(connection, client);
     const filter = councils.length ? [...new Set(councils)] : undefined;
     pumpEvents<NationalEvent>(connection, {
       after: startingCursor(resume, options.log.latestSeq()),
@@ -120,13 +102,11 @@ export function nationalStream(options: NationalStreamOptions): NationalStream {
 
   return {
     handle,
-    openStreams: () => open.size,
+    openStreams: () => places.size,
     close: () => {
       stopWaking();
       wakeup.close();
-      for (const connection of open) connection.close();
-      open.clear();
-      perClient.clear();
+      places.closeAll();
     },
   };
 }

@@ -127,6 +127,56 @@ export class SseConnection {
  * Tells waiting pumps that their log may have grown. `changedElsewhere`, when given, is polled every
  * `pollIntervalMs` while anyone listens (for commits by another process, which no in-process hook sees).
  */
+/** A Wakeup poll over a version number (SQLite's `PRAGMA data_version`): true when it moved since the last call. */
+export function versionChanged(version: () => number): () => boolean {
+  let seen = version();
+  return () => {
+    const now = version();
+    const changed = now !== seen;
+    seen = now;
+    return changed;
+  };
+}
+
+/**
+ * The open streams of one endpoint, bounded in all and per client, so one client cannot take every place.
+ * A stream's place is freed when its connection closes.
+ */
+export class StreamPlaces {
+  private readonly open = new Set<SseConnection>();
+  private readonly perClient = new Map<string, number>();
+
+  constructor(readonly limits: { max: number; maxPerClient: number }) {}
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** Why `client` cannot open another stream now ('full': every place taken; 'client': its own limit), or null. */
+  refusalFor(client: string): 'full' | 'client' | null {
+    if (this.open.size >= this.limits.max) return 'full';
+    if ((this.perClient.get(client) ?? 0) >= this.limits.maxPerClient) return 'client';
+    return null;
+  }
+
+  add(connection: SseConnection, client: string): void {
+    this.open.add(connection);
+    this.perClient.set(client, (this.perClient.get(client) ?? 0) + 1);
+    connection.onClose(() => {
+      this.open.delete(connection);
+      const left = (this.perClient.get(client) ?? 1) - 1;
+      if (left <= 0) this.perClient.delete(client);
+      else this.perClient.set(client, left);
+    });
+  }
+
+  closeAll(): void {
+    for (const connection of [...this.open]) connection.close();
+    this.open.clear();
+    this.perClient.clear();
+  }
+}
+
 export class Wakeup {
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | null = null;

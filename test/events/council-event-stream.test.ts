@@ -114,7 +114,7 @@ describe('the council host event stream', () => {
   it('refuses a bad resume point, an unknown council, other methods, and streams past its bound', async () => {
     const bad = await fetch(`${running.host.url}/councils/events`, { headers: { 'last-event-id': 'yesterday' } });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toMatch(/whole-number id/);
+    expect((await bad.json()).error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/whole-number id/) });
     expect((await fetch(`${running.host.url}/councils/E09000001/events`)).status).toBe(404);
     expect((await fetch(`${running.host.url}/councils/events`, { method: 'POST' })).status).toBe(405);
 

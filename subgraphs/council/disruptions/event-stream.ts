@@ -15,7 +15,7 @@
 // The events are what the council has published (drafts never appear), so the stream needs no token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../../../lib/http/apollo-handler.js';
-import { pumpEvents, resumePointOf, SseConnection, startingCursor, Wakeup, type SseConnectionOptions } from '../../../lib/http/sse.js';
+import { pumpEvents, resumePointOf, SseConnection, startingCursor, StreamPlaces, versionChanged, Wakeup, type SseConnectionOptions } from '../../../lib/http/sse.js';
 import type { DisruptionStore } from './disruption-store.js';
 import { webhookBody } from '../../../lib/webhooks/deliverer.js';
 
@@ -65,58 +65,45 @@ export function councilEventStreams(store: DisruptionStore, options: CouncilEven
     ),
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
   };
-  let seenDataVersion = statements.dataVersion.get() as number;
   const wakeup = new Wakeup({
     intervalMs: options.pollIntervalMs ?? 1000,
     // data_version changes only when another connection commits: a cheap check, once a second per host.
-    changedElsewhere: () => {
-      const version = statements.dataVersion.get() as number;
-      const changed = version !== seenDataVersion;
-      seenDataVersion = version;
-      return changed;
-    },
+    changedElsewhere: versionChanged(() => statements.dataVersion.get() as number),
   });
   const stopWaking = store.onCommit(() => wakeup.wake());
-  const maxStreams = options.maxStreams ?? 200;
-  const maxPerClient = options.maxStreamsPerClient ?? 20;
-  const open = new Set<SseConnection>();
-  const perClient = new Map<string, number>();
+  const places = new StreamPlaces({ max: options.maxStreams ?? 200, maxPerClient: options.maxStreamsPerClient ?? 20 });
+  const refuse = (res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+    sendJson(res, status, { error: { code, message } }, headers);
 
   const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const councilMatch = COUNCIL_EVENTS.exec(url.pathname);
     if (!councilMatch && !HOST_EVENTS.test(url.pathname)) return false;
     const councilCode = councilMatch?.[1];
     if (req.method !== 'GET') {
-      sendJson(res, 405, { error: { message: 'The event stream is read with GET (an EventSource).' } }, { allow: 'GET' });
+      refuse(res, 405, 'METHOD_NOT_ALLOWED', 'The event stream is read with GET (an EventSource).', { allow: 'GET' });
       return true;
     }
     if (councilCode && !options.isServed(councilCode)) {
-      sendJson(res, 404, { error: { message: `No council ${councilCode} is served by this host.` } });
+      refuse(res, 404, 'NOT_FOUND', `No council ${councilCode} is served by this host.`);
       return true;
     }
     const resume = resumePointOf(req, url);
     if (resume === 'invalid') {
-      sendJson(res, 400, { error: { message: 'Last-Event-ID (or ?after=) must be the whole-number id of an event this stream sent.' } });
-      return true;
-    }
-    if (open.size >= maxStreams) {
-      sendJson(res, 503, { error: { message: 'Too many event streams are open on this host; try again shortly.' } }, { 'retry-after': '10' });
+      refuse(res, 400, 'BAD_USER_INPUT', 'Last-Event-ID (or ?after=) must be the whole-number id of an event this stream sent.');
       return true;
     }
     const client = req.socket.remoteAddress ?? 'unknown';
-    if ((perClient.get(client) ?? 0) >= maxPerClient) {
-      sendJson(res, 429, { error: { message: `You already have ${maxPerClient} event streams open on this host; close one (/councils/events follows every council) or try again later.` } }, { 'retry-after': '10' });
+    const full = places.refusalFor(client);
+    if (full === 'full') {
+      refuse(res, 503, 'RATE_LIMITED', 'Too many event streams are open on this host; try again shortly.', { 'retry-after': '10' });
+      return true;
+    }
+    if (full === 'client') {
+      refuse(res, 429, 'RATE_LIMITED', `You already have ${places.limits.maxPerClient} event streams open on this host; close one (/councils/events follows every council) or try again later.`, { 'retry-after': '10' });
       return true;
     }
     const connection = new SseConnection(res, options.connection);
-    open.add(connection);
-    perClient.set(client, (perClient.get(client) ?? 0) + 1);
-    connection.onClose(() => {
-      open.delete(connection);
-      const left = (perClient.get(client) ?? 1) - 1;
-      if (left <= 0) perClient.delete(client);
-      else perClient.set(client, left);
-    });
+    places.add(connection, client);
     const after = startingCursor(resume, statements.latest.get() as number);
     pumpEvents<OutboxRow>(connection, {
       after,
@@ -139,13 +126,11 @@ export function councilEventStreams(store: DisruptionStore, options: CouncilEven
 
   return {
     handle,
-    openStreams: () => open.size,
+    openStreams: () => places.size,
     close: () => {
       stopWaking();
       wakeup.close();
-      for (const connection of open) connection.close();
-      open.clear();
-      perClient.clear();
+      places.closeAll();
     },
   };
 }
