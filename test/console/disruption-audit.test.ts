@@ -27,6 +27,19 @@ afterEach(() => store.close());
 const count = (table: string) => store.database.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
 
 describe('the audit trail', () => {
+  it("lists one disruption's lines alone, newest first, and never another council's", () => {
+    const snow = store.create(COUNCIL, SNOW, PAT);
+    const other = store.create(COUNCIL, { ...SNOW, title: 'Strike' }, PAT);
+    store.update(COUNCIL, snow.id, { endsOn: '2026-12-02' }, PAT);
+    store.create('E06000023', SNOW, PAT);
+    expect(store.auditTrailOf(COUNCIL, snow.id).map((e) => [e.action, e.disruptionId])).toEqual([
+      ['changed', snow.id],
+      ['published', snow.id],
+    ]);
+    expect(store.auditTrailOf(COUNCIL, other.id)).toHaveLength(1);
+    expect(store.auditTrailOf('E06000023', snow.id)).toEqual([]);
+  });
+
   it('records who published, changed, confirmed and withdrew, newest first, with what changed', () => {
     const d = store.create(COUNCIL, SNOW, PAT);
     store.update(COUNCIL, d.id, { endsOn: '2026-12-03' }, { kind: 'cli' });

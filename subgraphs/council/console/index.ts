@@ -15,6 +15,7 @@ import { SafeHtml } from '../../../lib/web/html.js';
 import { redirect, sendHtml, sendText } from '../../../lib/web/http.js';
 import type { CouncilDataSource } from '../data-source.js';
 import {
+  disruptionFromInput,
   DisruptionNotFoundError,
   DisruptionValidationError,
   DisruptionWithdrawnError,
@@ -35,6 +36,7 @@ import {
   readWhat,
   readWhen,
   readWhere,
+  STEPS,
   TEMPLATE_NAMES,
   templateInput,
   whatValues,
@@ -185,8 +187,8 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Handler {
     const titles = { what: 'What happened', where: 'Where collections are affected', when: 'When, and what happens to collections' };
     page(req, res, errors.length > 0 ? 400 : 200, `console-step-${step}.njk`, session, titles[step], {
       action: draft ? `/console/drafts/${draft.id}/${step}` : '/console/disruptions/new',
-      back: draft ? (step === 'what' ? '/console/' : `/console/drafts/${draft.id}/${step === 'where' ? 'what' : 'where'}`) : '/console/',
-      stepNumber: ['what', 'where', 'when'].indexOf(step) + 1,
+      back: draft && step !== STEPS[0] ? `/console/drafts/${draft.id}/${STEPS[STEPS.indexOf(step) - 1]}` : '/console/',
+      stepNumber: STEPS.indexOf(step) + 1,
       values,
       errors: errors.map((e) => ({ text: e.text, href: `#${hrefOf(e.field)}` })),
       fieldErrors: fieldMessages(errors),
@@ -199,22 +201,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Handler {
   async function previewPage(req: IncomingMessage, res: ServerResponse, session: ConsoleSession, draft: DisruptionDraft, problems: string[] = []): Promise<void> {
     const input = completeInput(draft.input);
     if (!input) return redirect(req, res, `/console/drafts/${draft.id}/${firstIncompleteStep(draft.input)}`);
-    const candidate: Disruption = {
-      id: `draft:${draft.id}`,
-      councilCode: draft.councilCode,
-      title: input.title,
-      reason: input.reason,
-      message: input.message ?? null,
-      serviceTypes: input.serviceTypes ?? null,
-      area: input.area,
-      effect: input.effect,
-      startsOn: input.startsOn,
-      endsOn: input.endsOn ?? null,
-      url: input.url ?? null,
-      createdAt: now().toISOString(),
-      updatedAt: now().toISOString(),
-      withdrawnAt: null,
-    };
+    const candidate = disruptionFromInput(draft.councilCode, `draft:${draft.id}`, input, now().toISOString());
     let impact;
     try {
       impact = await disruptionImpact({ source: sourceOf(session.person), candidate, inForce: store.forCouncil(draft.councilCode) });
@@ -244,7 +231,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Handler {
       errors: errors.map((e) => ({ text: e.text, href: `#${hrefOf(e.field)}` })),
       fieldErrors: fieldMessages(errors),
       values: { ends: extra.values?.ends ?? whenValues(d).ends, until: extra.values?.until ?? (d.endsOn === null ? 'open' : 'date'), effect: extra.values?.effect ?? d.effect.kind, delayDays: extra.values?.delayDays ?? (d.effect.kind === 'delayed' ? String(d.effect.days) : '') },
-      history: store.auditTrail(d.councilCode, 500).filter((entry) => entry.disruptionId === d.id).map(auditLine),
+      history: store.auditTrailOf(d.councilCode, d.id).map(auditLine),
     }, errors.length > 0);
   }
 
@@ -259,7 +246,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): Handler {
     else saved = store.createDraft(person.councilCode, outcome.patch, actorOf(person));
     // On to the next step not yet filled in (a change from the preview goes straight back to it).
     const next = firstIncompleteStep(saved.input);
-    const following = step === 'what' ? 'where' : step === 'where' ? 'when' : 'preview';
+    const following = STEPS[STEPS.indexOf(step) + 1] ?? 'preview';
     redirect(req, res, `/console/drafts/${saved.id}/${next === null && fields.get('return') === 'preview' ? 'preview' : next ?? following}`);
   }
 

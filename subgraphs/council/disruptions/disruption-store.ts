@@ -299,6 +299,9 @@ export class DisruptionStore implements DisruptionReader {
       auditOf: database.prepare<[string, number], AuditRow>(
         'SELECT seq, council_code, disruption_id, draft_id, action, actor, actor_name, detail, at FROM disruption_audit WHERE council_code = ? ORDER BY seq DESC LIMIT ?',
       ),
+      auditOfDisruption: database.prepare<[string, string, number], AuditRow>(
+        'SELECT seq, council_code, disruption_id, draft_id, action, actor, actor_name, detail, at FROM disruption_audit WHERE council_code = ? AND disruption_id = ? ORDER BY seq DESC LIMIT ?',
+      ),
       draftInsert: database.prepare(
         `INSERT INTO disruption_drafts (id, council_code, input, disruption_id, created_by, created_at, updated_at)
          VALUES (@id, @council_code, @input, @disruption_id, @created_by, @created_at, @updated_at)`,
@@ -338,25 +341,7 @@ export class DisruptionStore implements DisruptionReader {
    * (the console) deletes that draft in the same transaction, so a draft is never published twice.
    */
   create(councilCode: string, input: DisruptionInput, actor: DisruptionActor = TOKEN_ACTOR, options: { fromDraft?: string } = {}): Disruption {
-    const now = new Date().toISOString();
-    const disruption = checked(
-      normalised({
-        id: randomUUID(),
-        councilCode,
-        title: input.title,
-        reason: input.reason,
-        message: input.message ?? null,
-        serviceTypes: input.serviceTypes ?? null,
-        area: input.area,
-        effect: input.effect,
-        startsOn: input.startsOn,
-        endsOn: input.endsOn ?? null,
-        url: input.url ?? null,
-        createdAt: now,
-        updatedAt: now,
-        withdrawnAt: null,
-      }),
-    );
+    const disruption = checked(normalised(disruptionFromInput(councilCode, randomUUID(), input, new Date().toISOString())));
     this.write(() => {
       if (options.fromDraft !== undefined && this.statements.draftDelete.run(councilCode, options.fromDraft).changes === 0) {
         throw new DraftNotFoundError(councilCode, options.fromDraft);
@@ -424,18 +409,14 @@ export class DisruptionStore implements DisruptionReader {
 
   /** The council's audit trail, newest first. */
   auditTrail(councilCode: string, limit = 200): AuditEntry[] {
-    return this.statements.auditOf.all(councilCode, limit).map((row) => ({
-      seq: row.seq,
-      councilCode: row.council_code,
-      disruptionId: row.disruption_id,
-      draftId: row.draft_id,
-      action: row.action as AuditAction,
-      actor: row.actor,
-      actorName: row.actor_name,
-      detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>),
-      at: row.at,
-    }));
+    return this.statements.auditOf.all(councilCode, limit).map(auditEntryOf);
   }
+
+  /** One disruption's audit lines, newest first. */
+  auditTrailOf(councilCode: string, disruptionId: string, limit = 200): AuditEntry[] {
+    return this.statements.auditOfDisruption.all(councilCode, disruptionId, limit).map(auditEntryOf);
+  }
+
 
   // ---- Drafts (the console's disruptions before a publisher publishes them) ----------------------
 
@@ -580,6 +561,20 @@ function changedFields(before: Disruption, after: Disruption): Record<string, { 
   return changed;
 }
 
+function auditEntryOf(row: AuditRow): AuditEntry {
+  return {
+    seq: row.seq,
+    councilCode: row.council_code,
+    disruptionId: row.disruption_id,
+    draftId: row.draft_id,
+    action: row.action as AuditAction,
+    actor: row.actor,
+    actorName: row.actor_name,
+    detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>),
+    at: row.at,
+  };
+}
+
 interface AuditRow {
   seq: number;
   council_code: string;
@@ -611,6 +606,26 @@ function draftFromRow(row: DraftRow): DisruptionDraft {
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/** The disruption a council's input describes, as first published at `now` (not yet checked or tidied). */
+export function disruptionFromInput(councilCode: string, id: string, input: DisruptionInput, now: string): Disruption {
+  return {
+    id,
+    councilCode,
+    title: input.title,
+    reason: input.reason,
+    message: input.message ?? null,
+    serviceTypes: input.serviceTypes ?? null,
+    area: input.area,
+    effect: input.effect,
+    startsOn: input.startsOn,
+    endsOn: input.endsOn ?? null,
+    url: input.url ?? null,
+    createdAt: now,
+    updatedAt: now,
+    withdrawnAt: null,
   };
 }
 
