@@ -8,6 +8,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/real-timers.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // End-to-end tests start real servers on 127.0.0.1; two cores, so keep parallelism modest.

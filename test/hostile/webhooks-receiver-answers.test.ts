@@ -26,7 +26,7 @@ const answers: Record<string, (res: ServerResponse) => void> = {
     res.end(body);
   },
   trickle: (res) => {
-    res.writeHead(202, { 'content-type': 'text/plain' });
+    res.writeHead(202, { 'content-type': 'text/plain' }).flushHeaders();
     const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write('.')), 50);
   },
   small: (res) => void res.writeHead(204).end(),
